@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/** Normalized statuses: every provider's own status words map onto these five. */
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'canceled']);
+
+export function isFinalStatus(status: JobStatus): boolean {
+	return FINAL_STATUSES.has(status);
+}
+
+export const jobOutputSchema = z.object({
+	url: z.string(),
+	kind: z.enum(['image', 'video', 'file']),
+	format: z.string().optional(),
+	width: z.number().optional(),
+	height: z.number().optional(),
+	expiresAt: z.string().optional(),
+});
+export type JobOutput = z.infer<typeof jobOutputSchema>;
+
+export const jobErrorSchema = z.object({
+	message: z.string(),
+	code: z.string().optional(),
+	/** True where running the same job again may succeed (a transient provider fault). */
+	retryable: z.boolean(),
+});
+export type JobError = z.infer<typeof jobErrorSchema>;
+
+/**
+ * The one item shape every action of every provider outputs, so nodes downstream
+ * never need to know which provider ran the job.
+ */
+export const normalizedJobSchema = z.object({
+	provider: z.string(),
+	jobId: z.string(),
+	status: z.enum(JOB_STATUSES),
+	done: z.boolean(),
+	providerStatus: z.string(),
+	progress: z.number().min(0).max(100).nullable(),
+	queue: z.object({ position: z.number().nullable(), length: z.number().nullable() }).nullable(),
+	outputs: z.array(jobOutputSchema),
+	error: jobErrorSchema.nullable(),
+	cost: z.number().nullable(),
+	createdAt: z.string().nullable(),
+	updatedAt: z.string().nullable(),
+	finishedAt: z.string().nullable(),
+	estimatedSecondsLeft: z.number().nullable(),
+	/** When to look at this job again, from the same schedule Wait For Job uses; null once done. */
+	nextCheckInSeconds: z.number().nullable(),
+	/** The provider workflow or template the job runs, where the provider has one. */
+	workflowId: z.string().nullable(),
+	raw: z.unknown().optional(),
+});
+export type NormalizedJob = z.infer<typeof normalizedJobSchema>;
+
+/**
+ * What an adapter reads out of one provider response; the engine adds the normalized
+ * status, `done`, the poll suggestion and the raw response.
+ */
+export type JobSnapshot = Pick<NormalizedJob, 'jobId' | 'providerStatus'> &
+	Partial<
+		Pick<
+			NormalizedJob,
+			| 'progress'
+			| 'queue'
+			| 'outputs'
+			| 'error'
+			| 'cost'
+			| 'createdAt'
+			| 'updatedAt'
+			| 'finishedAt'
+			| 'estimatedSecondsLeft'
+			| 'workflowId'
+		>
+	>;
+
+/** Turns a provider timestamp (ISO string, or epoch seconds or milliseconds) into an ISO string. */
+export function toIsoTime(value: unknown): string | null {
+	if (value === null || value === undefined || value === '') return null;
+	const asNumber = typeof value === 'number' ? value : /^\d+$/.test(String(value)) ? Number(value) : NaN;
+	const date = Number.isFinite(asNumber)
+		? new Date(asNumber < 1e12 ? asNumber * 1000 : asNumber)
+		: new Date(String(value));
+	return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+const EXTENSION_KINDS: Record<string, JobOutput['kind']> = {
+	png: 'image',
+	jpg: 'image',
+	jpeg: 'image',
+	webp: 'image',
+	gif: 'image',
+	bmp: 'image',
+	tif: 'image',
+	tiff: 'image',
+	mp4: 'video',
+	webm: 'video',
+	mov: 'video',
+	mkv: 'video',
+};
+
+/** The file extension of a URL's path (lower case, no dot), or undefined. */
+export function formatFromUrl(url: string): string | undefined {
+	const path = url.split(/[?#]/)[0];
+	const match = /\.([a-z0-9]{2,5})$/i.exec(path);
+	return match ? match[1].toLowerCase() : undefined;
+}
+
+export function kindFromFormat(format: string | undefined): JobOutput['kind'] {
+	return (format && EXTENSION_KINDS[format.toLowerCase()]) || 'file';
+}

@@ -1,0 +1,77 @@
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { JobSnapshot, JobStatus } from './JobItem';
+
+/** One call to a provider's API, relative to the base URL in the credential. */
+export interface ProviderRequest {
+	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+	path: string;
+	qs?: IDataObject;
+	/** Sent as JSON. */
+	body?: IDataObject;
+	/** Sent as multipart/form-data. */
+	formData?: FormData;
+	/**
+	 * The provider de-duplicates this request (TAMS `requestId`), so replaying it after it may
+	 * have reached the server cannot start a second job. Reads (GET) are always replayable.
+	 */
+	replayable?: boolean;
+	/** What this request does, in the user's words, for error messages ("create the job"). */
+	purpose: string;
+	/** Where to look for a job that may have been created although no answer came back. */
+	uncertainOutcomeHint?: string;
+}
+
+/** A job as the provider addresses it: Pixxel jobs live under a workflow, the others by id alone. */
+export interface JobRef {
+	jobId: string;
+	workflowId?: string;
+}
+
+export type ProviderProblem =
+	| 'credentials'
+	| 'notFound'
+	| 'invalidInput'
+	| 'rateLimited'
+	| 'unavailable'
+	| 'other';
+
+/** A provider's error reply, read into words a user can act on. */
+export interface ProviderErrorInfo {
+	message: string;
+	description?: string;
+	problem: ProviderProblem;
+	/** The provider's own error code, kept for the error item. */
+	code?: string;
+}
+
+export interface WaitDefaults {
+	pollIntervalSeconds: number;
+	maxIntervalSeconds: number;
+	timeoutMinutes: number;
+	/** Requests per second one node run may send with one credential. */
+	requestsPerSecond: number;
+}
+
+/**
+ * Everything the engine needs to know about one provider. A new provider is one object of
+ * this shape, a credential and a thin node file: the engine never asks which provider it runs.
+ */
+export interface JobProvider {
+	/** The `provider` value of normalized items. */
+	name: string;
+	displayName: string;
+	credentialType: string;
+	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+	waitDefaults: WaitDefaults;
+	/** Reads and checks the job the user names (Get Job, Wait For Job) before anything is sent. */
+	readJobRef(fn: IExecuteFunctions, itemIndex: number): JobRef;
+	getJobRequest(ref: JobRef): ProviderRequest;
+	/** Reads a job response (parsed JSON) with a zod schema, whose error names the field that is off. */
+	readJob(body: unknown, ref?: JobRef): JobSnapshot;
+	/** Reads a create reply where it is not a whole job (AetherForge answers with the id alone). */
+	readCreatedJob?(body: unknown): JobSnapshot;
+	/** Maps the provider's status word; undefined for a status this package does not know. */
+	mapStatus(providerStatus: string): JobStatus | undefined;
+	readError(statusCode: number, body: unknown): ProviderErrorInfo;
+}

@@ -1,0 +1,336 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { ZodError } from 'zod';
+
+import type { NormalizedJob } from './JobItem';
+import { isFinalStatus } from './JobItem';
+import type { JobProvider, JobRef, ProviderErrorInfo, ProviderRequest } from './JobProvider';
+import { RequestBudget, backoffDelayMs, retryAfterMs, sleepUnlessAborted } from './timing';
+
+export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+export interface ClientOptions {
+	requestTimeoutMs?: number;
+	requestsPerSecond?: number;
+	signal?: AbortSignal;
+}
+
+export interface CallOptions {
+	itemIndex?: number;
+	/** Keep retrying failed reads until this time (epoch ms); without it a call tries a few times. */
+	retryUntil?: number;
+}
+
+interface FullResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+/** A job as read from the provider, and whether its status word was one this package knows. */
+export interface JobReading {
+	job: NormalizedJob;
+	knownStatus: boolean;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Network failures after which the request cannot have reached the provider. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/**
+ * The one door to a provider's API: authentication through the credential, the shared request
+ * budget, retries, and provider error bodies turned into errors a user can act on.
+ */
+export class ProviderClient {
+	readonly signal: AbortSignal;
+
+	private readonly budget: RequestBudget;
+
+	private credentials?: Promise<ICredentialDataDecryptedObject>;
+
+	private baseUrl?: string;
+
+	constructor(
+		private readonly ctx: ApiContext,
+		readonly provider: JobProvider,
+		private readonly options: ClientOptions = {},
+	) {
+		this.signal = options.signal ?? new AbortController().signal;
+		this.budget = new RequestBudget(options.requestsPerSecond ?? provider.waitDefaults.requestsPerSecond);
+	}
+
+	async sleep(ms: number): Promise<void> {
+		await sleepUnlessAborted(ms, this.signal);
+	}
+
+	async getJob(ref: JobRef, options: CallOptions & { includeRaw?: boolean } = {}): Promise<JobReading> {
+		const body = await this.request(this.provider.getJobRequest(ref), options);
+		return this.toNormalizedJob(body, ref, options);
+	}
+
+	/** Reads a provider job response into the normalized item. */
+	toNormalizedJob(
+		body: unknown,
+		ref: JobRef | undefined,
+		{ itemIndex, includeRaw }: CallOptions & { includeRaw?: boolean },
+	): JobReading {
+		let snapshot;
+		try {
+			snapshot = ref || !this.provider.readCreatedJob ? this.provider.readJob(body, ref) : this.provider.readCreatedJob(body);
+		} catch (error) {
+			throw this.responseShapeError(error, body, itemIndex);
+		}
+		const mapped = this.provider.mapStatus(snapshot.providerStatus);
+		const status = mapped ?? 'running';
+		const job: NormalizedJob = {
+			provider: this.provider.name,
+			jobId: snapshot.jobId,
+			status,
+			done: isFinalStatus(status),
+			providerStatus: snapshot.providerStatus,
+			progress: snapshot.progress ?? null,
+			queue: snapshot.queue ?? null,
+			outputs: snapshot.outputs ?? [],
+			error: snapshot.error ?? null,
+			cost: snapshot.cost ?? null,
+			createdAt: snapshot.createdAt ?? null,
+			updatedAt: snapshot.updatedAt ?? null,
+			finishedAt: snapshot.finishedAt ?? null,
+			estimatedSecondsLeft: snapshot.estimatedSecondsLeft ?? null,
+			nextCheckInSeconds: null,
+			workflowId: snapshot.workflowId ?? ref?.workflowId ?? null,
+		};
+		if (includeRaw) job.raw = body;
+		return { job, knownStatus: mapped !== undefined };
+	}
+
+	async request(request: ProviderRequest, { itemIndex, retryUntil }: CallOptions = {}): Promise<unknown> {
+		const credentials = await this.getCredentials();
+		this.baseUrl ??= this.checkedBaseUrl(credentials, itemIndex);
+		const replayable = request.method === 'GET' || request.replayable === true;
+		for (let attempt = 1; ; attempt++) {
+			await this.budget.acquire(this.signal);
+			const canRetryFor = (waitMs: number) =>
+				retryUntil === undefined ? attempt < MAX_ATTEMPTS : Date.now() + waitMs < retryUntil;
+
+			let response: FullResponse;
+			try {
+				response = await this.send(request);
+			} catch (error) {
+				if (this.signal.aborted) throw new NodeOperationError(this.ctx.getNode(), 'The execution was canceled', { itemIndex });
+				const code = networkErrorCode(error);
+				const reachedServer = !NOT_SENT_CODES.has(code ?? '');
+				const waitMs = backoffDelayMs(attempt);
+				if ((replayable || !reachedServer) && canRetryFor(waitMs)) {
+					await this.sleep(waitMs);
+					continue;
+				}
+				throw this.networkError(request, code, reachedServer && !replayable, itemIndex);
+			}
+
+			const { statusCode, headers, body } = response;
+			if (statusCode >= 200 && statusCode < 300) return body;
+			if (statusCode >= 300 && statusCode < 400) throw this.redirectError(request, response, itemIndex);
+
+			const info = this.provider.readError(statusCode, body);
+			// A 429 was refused before any work was done, so even a create may be sent again.
+			const retryable = statusCode === 429 || (statusCode >= 500 && replayable);
+			const askedWaitMs = retryAfterMs(headers);
+			if (statusCode === 429) this.budget.pauseFor(askedWaitMs ?? backoffDelayMs(attempt));
+			const waitMs = askedWaitMs ?? backoffDelayMs(attempt);
+			if (retryable && canRetryFor(waitMs)) {
+				await this.sleep(waitMs);
+				continue;
+			}
+			throw this.apiError(request, statusCode, body, info, replayable, itemIndex, askedWaitMs);
+		}
+	}
+
+	private async send(request: ProviderRequest): Promise<FullResponse> {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			baseURL: this.baseUrl,
+			url: request.path,
+			qs: request.qs,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			// A redirect to another host would carry the API key there.
+			disableFollowRedirect: true,
+			timeout: this.options.requestTimeoutMs ?? 60_000,
+		};
+		if (request.body !== undefined) {
+			// Serialized once here, so a request signature covers exactly the bytes sent.
+			options.body = JSON.stringify(request.body);
+			options.headers = { 'Content-Type': 'application/json' };
+		} else if (request.formData !== undefined) {
+			options.body = request.formData;
+		}
+		const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+			this.ctx,
+			this.provider.credentialType,
+			options,
+		)) as FullResponse;
+		return { ...response, body: parseJsonText(response.body) };
+	}
+
+	private async getCredentials(): Promise<ICredentialDataDecryptedObject> {
+		this.credentials ??= this.ctx.getCredentials(this.provider.credentialType);
+		return await this.credentials;
+	}
+
+	private checkedBaseUrl(credentials: ICredentialDataDecryptedObject, itemIndex: number | undefined): string {
+		const baseUrl = this.provider.baseUrl(credentials);
+		if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
+			throw new NodeOperationError(this.ctx.getNode(), `The base URL in the ${this.provider.displayName} credential is not an http(s) address`, {
+				itemIndex,
+				description: `Set it to an address starting with https:// (or http:// for a local proxy), e.g. the provider's default.`,
+			});
+		}
+		return baseUrl;
+	}
+
+	private apiError(
+		request: ProviderRequest,
+		statusCode: number,
+		body: unknown,
+		info: ProviderErrorInfo,
+		replayable: boolean,
+		itemIndex: number | undefined,
+		askedWaitMs: number | undefined,
+	): NodeApiError {
+		const { displayName } = this.provider;
+		const hints: string[] = [];
+		if (info.description) hints.push(info.description);
+		if (info.problem === 'credentials') {
+			hints.push(`Check the ${displayName} credential: the API key (and the base URL it is used with) must belong to an active account.`);
+		}
+		if (statusCode >= 500 && !replayable) {
+			hints.push(this.uncertainOutcomeHint(request));
+		}
+		return new NodeApiError(this.ctx.getNode(), asJsonObject(body), {
+			message: `${displayName} could not ${request.purpose}: ${info.message}`,
+			description: hints.join(' '),
+			httpCode: String(statusCode),
+			itemIndex,
+			failure: failureOf(info, askedWaitMs),
+		});
+	}
+
+	private networkError(
+		request: ProviderRequest,
+		code: string | undefined,
+		outcomeUnknown: boolean,
+		itemIndex: number | undefined,
+	): NodeApiError {
+		const { displayName } = this.provider;
+		const reason = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'the request timed out' : `the connection failed (${code ?? 'network error'})`;
+		const description = outcomeUnknown
+			? this.uncertainOutcomeHint(request)
+			: `Check that the base URL in the ${displayName} credential is right and reachable from n8n, then run the node again.`;
+		return new NodeApiError(
+			this.ctx.getNode(),
+			{ code: code ?? 'NETWORK_ERROR' },
+			{
+				message: `${displayName} could not ${request.purpose}: ${reason}`,
+				description,
+				itemIndex,
+				failure: { cause: 'temporarily-unavailable' },
+			},
+		);
+	}
+
+	/** Said wherever a request that starts paid work may or may not have reached the provider. */
+	private uncertainOutcomeHint(request: ProviderRequest): string {
+		return `The request may have reached ${this.provider.displayName}, so a job may exist and be charged although this node got no answer. It was not sent again, to avoid a duplicate. ${request.uncertainOutcomeHint ?? `Check your ${this.provider.displayName} jobs before running this item again.`}`;
+	}
+
+	private redirectError(request: ProviderRequest, response: FullResponse, itemIndex: number | undefined): NodeApiError {
+		const location = String(response.headers.location ?? 'another address');
+		return new NodeApiError(
+			this.ctx.getNode(),
+			{ location },
+			{
+				message: `${this.provider.displayName} could not ${request.purpose}: the server redirected to ${redactQuery(location)}`,
+				description: `Redirects are not followed, so the API key is never sent to another address. Set the base URL in the ${this.provider.displayName} credential to the address the API really answers on.`,
+				httpCode: String(response.statusCode),
+				itemIndex,
+				failure: { cause: 'configuration-invalid' },
+			},
+		);
+	}
+
+	private responseShapeError(error: unknown, body: unknown, itemIndex: number | undefined): NodeApiError {
+		const { displayName } = this.provider;
+		let detail = 'the reply is not the documented job shape';
+		if (typeof body === 'string') {
+			detail = 'the reply is not valid JSON';
+		} else if (error instanceof ZodError) {
+			detail = error.issues
+				.slice(0, 3)
+				.map((issue) => `field "${issue.path.join('.') || '(root)'}" ${issue.message.toLowerCase()}`)
+				.join('; ');
+		}
+		return new NodeApiError(
+			this.ctx.getNode(),
+			{ reply: typeof body === 'string' ? body.slice(0, 200) : 'unexpected shape' },
+			{
+				message: `${displayName} answered with a job this node cannot read: ${detail}`,
+				description: `The API may have changed, or the base URL may point at something that is not the ${displayName} API.`,
+				itemIndex,
+				failure: { cause: 'temporarily-unavailable' },
+			},
+		);
+	}
+}
+
+/** A JSON reply arrives parsed; a reply that is not JSON stays text (and is reported as such). */
+function parseJsonText(body: unknown): unknown {
+	if (typeof body !== 'string' || body.trim() === '') return body;
+	try {
+		return JSON.parse(body);
+	} catch {
+		return body;
+	}
+}
+
+function asJsonObject(body: unknown): JsonObject {
+	return typeof body === 'object' && body !== null && !Array.isArray(body)
+		? (body as JsonObject)
+		: { body: typeof body === 'string' ? body.slice(0, 500) : null };
+}
+
+function failureOf(info: ProviderErrorInfo, askedWaitMs: number | undefined) {
+	switch (info.problem) {
+		case 'credentials':
+			return { cause: 'credential-invalid' as const };
+		case 'rateLimited':
+			return { cause: 'rate-limited' as const, retryAfterMs: askedWaitMs };
+		case 'unavailable':
+			return { cause: 'temporarily-unavailable' as const };
+		default:
+			return { cause: 'configuration-invalid' as const };
+	}
+}
+
+/** The system error code (ECONNRESET …) somewhere in the chain of wrapped errors. */
+function networkErrorCode(error: unknown): string | undefined {
+	for (let current = error, depth = 0; current && depth < 5; depth++) {
+		const { code, cause } = current as { code?: unknown; cause?: unknown };
+		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		current = cause;
+	}
+	return undefined;
+}
+
+function redactQuery(url: string): string {
+	return url.split('?')[0];
+}

@@ -1,0 +1,150 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { WaitDefaults } from './JobProvider';
+
+export const CREATE_JOB = 'createJob';
+export const GET_JOB = 'getJob';
+export const WAIT_FOR_JOB = 'waitForJob';
+
+/** Properties of the wait: shown for Wait For Job, and for a create with "Wait for Completion" on. */
+function waitFields({ pollIntervalSeconds, maxIntervalSeconds, timeoutMinutes }: WaitDefaults): INodeProperties[] {
+	return [
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollInterval',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: pollIntervalSeconds,
+			description:
+				'Shortest time between two status checks. Later checks are spaced by about 10% of the time already waited, so long jobs cost few requests.',
+		},
+		{
+			displayName: 'Max Interval (Seconds)',
+			name: 'maxInterval',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: maxIntervalSeconds,
+			description: 'Longest time between two status checks, whatever the job has run',
+		},
+		{
+			displayName: 'Timeout (Minutes)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 0.1 },
+			default: timeoutMinutes,
+			description: 'How long to wait for each job before giving up',
+		},
+		{
+			displayName: 'On Timeout',
+			name: 'onTimeout',
+			type: 'options',
+			options: [
+				{ name: 'Stop With an Error', value: 'error' },
+				{ name: 'Output the Last Status', value: 'output', description: 'The item has done = false' },
+			],
+			default: 'error',
+		},
+		{
+			displayName: 'On Job Failure',
+			name: 'onJobFailure',
+			type: 'options',
+			options: [
+				{
+					name: 'Output the Failed Job',
+					value: 'output',
+					description: 'The item has status "failed" and the reason in "error", for an IF node to route',
+				},
+				{ name: 'Stop With an Error', value: 'error' },
+			],
+			default: 'output',
+		},
+	];
+}
+
+/**
+ * The wait settings: one collection for Wait For Job and one, under the same name, for each
+ * create action with "Wait for Completion" on (n8n shows whichever matches).
+ */
+export function waitProperties(defaults: WaitDefaults, createOperations: string[]): INodeProperties[] {
+	const collection = {
+		displayName: 'Wait Settings',
+		name: 'waitSettings',
+		type: 'collection',
+		placeholder: 'Add Setting',
+		default: {},
+		options: waitFields(defaults),
+	} satisfies INodeProperties;
+	return [
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to wait until the job is done before outputting it, as Wait For Job does',
+			displayOptions: { show: { operation: createOperations } },
+		},
+		{ ...collection, displayOptions: { show: { operation: [WAIT_FOR_JOB] } } },
+		{ ...collection, displayOptions: { show: { operation: createOperations, waitForCompletion: [true] } } },
+	];
+}
+
+/** Options every job action has. */
+export function jobOptionsProperty({ requestsPerSecond }: WaitDefaults, jobOperations: string[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { operation: jobOperations } },
+		options: [
+			{
+				displayName: 'Binary Property',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'Name of the binary property of the first downloaded output; the next ones get _1, _2 … appended',
+				displayOptions: { show: { downloadOutputs: [true] } },
+			},
+			{
+				displayName: 'Download Outputs',
+				name: 'downloadOutputs',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to download the outputs of finished jobs into binary data (provider links expire): the first in "data", then "data_1", "data_2" …',
+			},
+			{
+				displayName: 'Include Raw Response',
+				name: 'includeRaw',
+				type: 'boolean',
+				default: false,
+				description: "Whether to add the provider's own response as \"raw\" to each item",
+			},
+			{
+				displayName: 'Max Parallel Items',
+				name: 'maxParallel',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 100,
+				description: 'How many items are worked on at once; all their waits run side by side',
+			},
+			{
+				displayName: 'Max Requests per Second',
+				name: 'requestsPerSecond',
+				type: 'number',
+				typeOptions: { minValue: 0.1 },
+				default: requestsPerSecond,
+				description: "Requests all items of this node may send per second together, to stay under the provider's rate limit",
+			},
+			{
+				displayName: 'Request Timeout (Seconds)',
+				name: 'requestTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 60,
+				description: 'How long one request may take before it counts as failed',
+			},
+		],
+	};
+}

@@ -1,0 +1,222 @@
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { NormalizedJob } from './JobItem';
+import type { JobProvider, JobRef, ProviderRequest } from './JobProvider';
+import { ProviderClient } from './ProviderClient';
+import { nextPollDelayMs } from './pollSchedule';
+import type { ItemResult } from './runItems';
+import { itemsSignal, runForEachItem } from './runItems';
+
+export interface OperationContext {
+	fn: IExecuteFunctions;
+	client: ProviderClient;
+}
+
+/** One action of a node, run for one input item. */
+export type JobOperation = (ctx: OperationContext, itemIndex: number) => Promise<ItemResult>;
+
+interface JobOptions {
+	downloadOutputs?: boolean;
+	binaryPropertyName?: string;
+	includeRaw?: boolean;
+	maxParallel?: number;
+	requestsPerSecond?: number;
+	requestTimeout?: number;
+}
+
+interface WaitSettings {
+	pollInterval?: number;
+	maxInterval?: number;
+	timeout?: number;
+	onTimeout?: 'error' | 'output';
+	onJobFailure?: 'error' | 'output';
+}
+
+/** The `execute` of every provider node: runs the chosen action for all items side by side. */
+export async function executeJobOperation(
+	this: IExecuteFunctions,
+	provider: JobProvider,
+	operations: Record<string, JobOperation>,
+): Promise<INodeExecutionData[][]> {
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const run = operations[operation];
+	if (!run) throw new NodeOperationError(this.getNode(), `The action "${operation}" is not supported`);
+	const options = this.getNodeParameter('options', 0, {}) as JobOptions;
+	const stopOthers = new AbortController();
+	const client = new ProviderClient(this, provider, {
+		signal: itemsSignal(this, stopOthers),
+		requestsPerSecond: options.requestsPerSecond,
+		requestTimeoutMs: options.requestTimeout !== undefined ? options.requestTimeout * 1000 : undefined,
+	});
+	const ctx: OperationContext = { fn: this, client };
+	const maxParallel = options.maxParallel ?? 100;
+	return [await runForEachItem(this, { maxParallel, stopOthers }, async (itemIndex) => await run(ctx, itemIndex))];
+}
+
+function itemOptions(fn: IExecuteFunctions, itemIndex: number): JobOptions {
+	return fn.getNodeParameter('options', itemIndex, {}) as JobOptions;
+}
+
+export const getJob: JobOperation = async ({ fn, client }, itemIndex) => {
+	const ref = client.provider.readJobRef(fn, itemIndex);
+	const { job } = await client.getJob(ref, { itemIndex, includeRaw: itemOptions(fn, itemIndex).includeRaw });
+	if (!job.done) {
+		const { pollIntervalSeconds, maxIntervalSeconds } = client.provider.waitDefaults;
+		const age = job.createdAt ? Math.max(0, Date.now() - Date.parse(job.createdAt)) : 0;
+		job.nextCheckInSeconds = toSeconds(
+			nextPollDelayMs(age, secondsToMs(job.estimatedSecondsLeft), {
+				floorMs: pollIntervalSeconds * 1000,
+				maxMs: maxIntervalSeconds * 1000,
+			}),
+		);
+	}
+	return await toOutputItem(fn, job, itemIndex);
+};
+
+export const waitForJob: JobOperation = async ({ fn, client }, itemIndex) => {
+	const ref = client.provider.readJobRef(fn, itemIndex);
+	const job = await waitUntilDone(fn, client, ref, itemIndex);
+	return await toOutputItem(fn, job, itemIndex);
+};
+
+/** Create Job for a provider: `buildRequest` checks the item's input and builds the create call. */
+export function createJob(
+	buildRequest: (fn: IExecuteFunctions, itemIndex: number) => Promise<ProviderRequest> | ProviderRequest,
+): JobOperation {
+	return async ({ fn, client }, itemIndex) => {
+		const request = await buildRequest(fn, itemIndex);
+		const includeRaw = itemOptions(fn, itemIndex).includeRaw;
+		const body = await client.request(request, { itemIndex });
+		let { job } = client.toNormalizedJob(body, undefined, { itemIndex, includeRaw });
+		if (fn.getNodeParameter('waitForCompletion', itemIndex, false) && !job.done) {
+			job = await waitUntilDone(fn, client, { jobId: job.jobId, workflowId: job.workflowId ?? undefined }, itemIndex);
+		}
+		return await toOutputItem(fn, job, itemIndex);
+	};
+}
+
+/**
+ * The wait loop: poll first, then sleep between polls on the adaptive schedule until the job
+ * is done or the deadline passes. Sleeps end early when the execution is canceled.
+ */
+async function waitUntilDone(
+	fn: IExecuteFunctions,
+	client: ProviderClient,
+	ref: JobRef,
+	itemIndex: number,
+): Promise<NormalizedJob> {
+	const defaults = client.provider.waitDefaults;
+	const settings = fn.getNodeParameter('waitSettings', itemIndex, {}) as WaitSettings;
+	const schedule = {
+		floorMs: (settings.pollInterval ?? defaults.pollIntervalSeconds) * 1000,
+		maxMs: (settings.maxInterval ?? defaults.maxIntervalSeconds) * 1000,
+	};
+	const timeoutMs = (settings.timeout ?? defaults.timeoutMinutes) * 60_000;
+	const includeRaw = itemOptions(fn, itemIndex).includeRaw;
+	const startedAt = Date.now();
+	const deadline = startedAt + timeoutMs;
+
+	for (;;) {
+		const { job, knownStatus } = await client.getJob(ref, { itemIndex, includeRaw, retryUntil: deadline });
+		if (job.done) return checkFinishedJob(fn, job, settings, itemIndex);
+		const delayMs = nextPollDelayMs(Date.now() - startedAt, secondsToMs(job.estimatedSecondsLeft), schedule);
+		job.nextCheckInSeconds = toSeconds(delayMs);
+		const remainingMs = deadline - Date.now();
+		if (remainingMs <= 0) return timedOut(fn, job, knownStatus, settings, timeoutMs, itemIndex);
+		await client.sleep(Math.min(delayMs, remainingMs));
+	}
+}
+
+function checkFinishedJob(fn: IExecuteFunctions, job: NormalizedJob, settings: WaitSettings, itemIndex: number) {
+	if (job.status !== 'succeeded' && (settings.onJobFailure ?? 'output') === 'error') {
+		const reason = job.error?.message ?? `the provider reported "${job.providerStatus}"`;
+		throw new NodeOperationError(fn.getNode(), `Job ${job.jobId} ${job.status === 'canceled' ? 'was canceled' : 'failed'}: ${reason}`, {
+			itemIndex,
+			description: job.error?.retryable
+				? 'The provider marks this failure as transient: running the job again may succeed.'
+				: 'Set "On Job Failure" to "Output the Failed Job" to route failed jobs with an IF node instead of stopping.',
+		});
+	}
+	return job;
+}
+
+function timedOut(
+	fn: IExecuteFunctions,
+	job: NormalizedJob,
+	knownStatus: boolean,
+	settings: WaitSettings,
+	timeoutMs: number,
+	itemIndex: number,
+): NormalizedJob {
+	if ((settings.onTimeout ?? 'error') === 'output') return job;
+	const statusNote = knownStatus ? '' : ' (a status this node does not know, so it was treated as not finished)';
+	throw new NodeOperationError(
+		fn.getNode(),
+		`Job ${job.jobId} is still "${job.providerStatus}"${statusNote} after ${formatMinutes(timeoutMs)}`,
+		{
+			itemIndex,
+			description:
+				'Raise "Timeout" in the wait settings, or set "On Timeout" to "Output the Last Status". For jobs of hours, use Get Job after n8n\'s Wait node, waiting "nextCheckInSeconds" between checks, so no worker is held.',
+		},
+	);
+}
+
+async function toOutputItem(fn: IExecuteFunctions, job: NormalizedJob, itemIndex: number): Promise<INodeExecutionData> {
+	const { downloadOutputs, binaryPropertyName } = itemOptions(fn, itemIndex);
+	const item: INodeExecutionData = { json: job as unknown as IDataObject };
+	if (downloadOutputs && job.outputs.length > 0) {
+		item.binary = await downloadJobOutputs(fn, job, binaryPropertyName || 'data', itemIndex);
+	}
+	return item;
+}
+
+/** Output links expire, so finished outputs can be fetched into n8n binary data at once. */
+async function downloadJobOutputs(
+	fn: IExecuteFunctions,
+	job: NormalizedJob,
+	propertyName: string,
+	itemIndex: number,
+): Promise<IBinaryKeyData> {
+	const binary: IBinaryKeyData = {};
+	for (const [index, output] of job.outputs.entries()) {
+		let response: { body: Buffer; headers: Record<string, string> };
+		try {
+			response = await fn.helpers.httpRequest({
+				url: output.url,
+				encoding: 'arraybuffer',
+				returnFullResponse: true,
+				timeout: 120_000,
+			});
+		} catch (error) {
+			throw new NodeOperationError(fn.getNode(), `Could not download output ${index + 1} of job ${job.jobId}`, {
+				itemIndex,
+				description: `${(error as Error).message}. Output links expire: download them right after the job finishes.`,
+			});
+		}
+		const fileName = fileNameOf(output.url, job.jobId, index, output.format);
+		const mimeType = String(response.headers['content-type'] ?? '').split(';')[0] || undefined;
+		const key = index === 0 ? propertyName : `${propertyName}_${index}`;
+		binary[key] = await fn.helpers.prepareBinaryData(Buffer.from(response.body), fileName, mimeType);
+	}
+	return binary;
+}
+
+function fileNameOf(url: string, jobId: string, index: number, format: string | undefined): string {
+	const last = url.split(/[?#]/)[0].split('/').pop();
+	if (last && /\.[a-z0-9]{2,5}$/i.test(last)) return decodeURIComponent(last);
+	return `${jobId}-${index + 1}${format ? `.${format}` : ''}`;
+}
+
+function secondsToMs(seconds: number | null): number | null {
+	return seconds === null ? null : seconds * 1000;
+}
+
+function toSeconds(ms: number): number {
+	return Math.max(1, Math.round(ms / 1000));
+}
+
+function formatMinutes(ms: number): string {
+	const minutes = ms / 60_000;
+	return minutes >= 1 ? `${Number(minutes.toFixed(1))} min` : `${Math.round(ms / 1000)} s`;
+}

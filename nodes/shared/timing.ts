@@ -1,0 +1,66 @@
+import { sleep } from 'n8n-workflow';
+
+/**
+ * Waits `ms`, or rejects as soon as `signal` aborts. The race keeps cancellation working on
+ * older n8n versions whose `sleep` ignores its signal argument.
+ */
+export async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+	if (signal.aborted) throw abortReason(signal);
+	let onAbort = () => {};
+	const aborted = new Promise<never>((_, reject) => {
+		onAbort = () => reject(abortReason(signal));
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		await Promise.race([sleep(Math.max(0, ms), signal), aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}
+
+function abortReason(signal: AbortSignal): Error {
+	return signal.reason instanceof Error ? signal.reason : new Error('The execution was canceled');
+}
+
+/** Exponential backoff with jitter: about 1 s, 2 s, 4 s … up to `capMs`, each between 50% and 100% of that. */
+export function backoffDelayMs(attempt: number, capMs = 30_000): number {
+	const ceiling = Math.min(capMs, 1000 * 2 ** Math.max(0, attempt - 1));
+	return Math.round(ceiling * (0.5 + Math.random() * 0.5));
+}
+
+/** Reads a `Retry-After` header (seconds or an HTTP date) as milliseconds from now. */
+export function retryAfterMs(headers: Record<string, unknown> | undefined): number | undefined {
+	const value = headers?.['retry-after'];
+	if (value === undefined || value === null || value === '') return undefined;
+	const text = String(value).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+	const date = Date.parse(text);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * One request budget for all items of a node run: requests are spaced to the provider's rate,
+ * and a 429 pauses every waiting item, not just the one that saw it.
+ */
+export class RequestBudget {
+	private nextSlotAt = 0;
+
+	private pausedUntil = 0;
+
+	private readonly spacingMs: number;
+
+	constructor(requestsPerSecond: number) {
+		this.spacingMs = requestsPerSecond > 0 ? 1000 / requestsPerSecond : 0;
+	}
+
+	async acquire(signal: AbortSignal): Promise<void> {
+		const now = Date.now();
+		const slot = Math.max(now, this.nextSlotAt, this.pausedUntil);
+		this.nextSlotAt = slot + this.spacingMs;
+		if (slot > now) await sleepUnlessAborted(slot - now, signal);
+	}
+
+	pauseFor(ms: number): void {
+		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+	}
+}

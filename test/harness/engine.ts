@@ -1,0 +1,309 @@
+/**
+ * Runs workflow JSON through n8n's own engine (n8n-core `WorkflowExecute` on an n8n-workflow
+ * `Workflow`) with this package's built nodes and credentials from dist/, the way n8n loads
+ * a community package. Only the providers are simulated; nothing of ours is replaced.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+// n8n-core writes its instance settings (encryption key) into the user folder when loaded.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-async-jobs-'));
+
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	ICredentials,
+	IDataObject,
+	IExecuteData,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const packageJson = require(path.join(repoRoot, 'package.json')) as {
+	name: string;
+	n8n: { nodes: string[]; credentials: string[] };
+};
+
+/** Node type names as n8n gives them to a community package: `<package>.<node name>`. */
+export const PACKAGE_NAME = packageJson.name;
+export const nodeTypeName = (name: string) => `${PACKAGE_NAME}.${name}`;
+
+function loadClasses<T>(files: string[]): T[] {
+	return files.map((file) => {
+		const exported = require(path.join(repoRoot, file)) as Record<string, new () => T>;
+		const Class = Object.values(exported)[0];
+		return new Class();
+	});
+}
+
+export const credentialTypes = new Map(
+	loadClasses<ICredentialType>(packageJson.n8n.credentials).map((type) => [type.name, type]),
+);
+
+const ourNodeTypes = new Map(
+	loadClasses<INodeType>(packageJson.n8n.nodes).map((type) => [nodeTypeName(type.description.name), type]),
+);
+
+/** Tests may add node types of their own beside ours (a trigger that emits given items). */
+const extraNodeTypes = new Map<string, INodeType>();
+export function registerNodeType(name: string, type: INodeType): void {
+	extraNodeTypes.set(name, type);
+}
+
+const nodeTypes: INodeTypes = {
+	getByName(type: string): INodeType | IVersionedNodeType {
+		const found = ourNodeTypes.get(type) ?? extraNodeTypes.get(type);
+		if (!found) throw new Error(`Unknown node type ${type}`);
+		return found;
+	},
+	getByNameAndVersion(type: string, version?: number): INodeType {
+		return NodeHelpers.getVersionedNodeType(this.getByName(type), version);
+	},
+	getKnownTypes() {
+		return {};
+	},
+};
+
+/** Resolves the `={{ … }}` values of a declarative `authenticate` block, as n8n's own helper does. */
+function resolveCredentialValue(value: unknown, credentials: ICredentialDataDecryptedObject, workflow?: Workflow, node?: INode): unknown {
+	if (typeof value !== 'string' || !value.startsWith('=') || !workflow || !node) return value;
+	return workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '');
+}
+
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = credentialTypes.get(typeName)?.authenticate;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (!authenticate || authenticate.type !== 'generic') return requestOptions;
+		const result = { ...requestOptions } as IHttpRequestOptions & Record<string, unknown>;
+		for (const [target, values] of Object.entries(authenticate.properties) as Array<[string, IDataObject]>) {
+			const resolved: IDataObject = {};
+			for (const [key, value] of Object.entries(values)) {
+				resolved[key] = resolveCredentialValue(value, credentials, workflow, node) as IDataObject[string];
+			}
+			result[target] = { ...((result[target] as IDataObject) ?? {}), ...resolved };
+		}
+		return result;
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(_helpers: IHttpRequestHelper): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('Not used by these tests');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const data = this.credentials[type];
+		if (!data) throw new Error(`No test credentials of type ${type}`);
+		return { ...data };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string) {
+		return credentialTypes.get(type)?.properties ?? [];
+	}
+}
+
+export interface WorkflowJson {
+	name?: string;
+	nodes: INode[];
+	connections: Workflow['connectionsBySourceNode'];
+	settings?: IDataObject;
+}
+
+export interface RunOptions {
+	/** Credential data by credential type name. */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** Items handed to the start node (default: one empty item). */
+	input?: IDataObject[];
+	/** Name of the node to start at (default: the first node). */
+	startNode?: string;
+	mode?: WorkflowExecuteMode;
+}
+
+export interface WorkflowRun {
+	run: IRun;
+	/** Output items of each node's first run, first output. */
+	outputs: Record<string, INodeExecutionData[]>;
+	/** The error that stopped the run, if any. */
+	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
+}
+
+export interface RunningWorkflow {
+	promise: Promise<WorkflowRun>;
+	cancel(): void;
+}
+
+/** Starts a workflow in the engine; `cancel()` stops it as n8n's "Stop" button does. */
+export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): RunningWorkflow {
+	const nodes = workflowJson.nodes.map((node) => withCredentialRefs({ ...node }));
+	const workflow = new Workflow({
+		id: 'test',
+		name: workflowJson.name ?? 'test',
+		nodes,
+		connections: workflowJson.connections,
+		nodeTypes,
+		active: false,
+		settings: workflowJson.settings,
+	});
+	const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', 'test-execution', {
+		id: 'test',
+		name: 'test',
+		nodes,
+		connections: workflowJson.connections,
+		active: false,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as never);
+	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const additionalData = {
+		hooks,
+		executionId: 'test-execution',
+		credentialsHelper: new TestCredentialsHelper(options.credentials ?? {}),
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		variables: {},
+		currentNodeParameters: undefined,
+		userId: 'test-user',
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const startNode = options.startNode ? workflow.getNode(options.startNode)! : nodes[0];
+	const startItems: INodeExecutionData[] = (options.input ?? [{}]).map((json) => ({ json }));
+	const nodeExecutionStack: IExecuteData[] = [{ node: startNode, data: { main: [startItems] }, source: null }];
+	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack } });
+	const execution = new WorkflowExecute(additionalData, options.mode ?? 'manual', runExecutionData).processRunExecutionData(workflow);
+
+	const promise = (async () => {
+		await execution.catch(() => undefined);
+		const run = await finished;
+		const outputs: Record<string, INodeExecutionData[]> = {};
+		for (const [name, tasks] of Object.entries(run.data.resultData.runData)) {
+			outputs[name] = tasks[0]?.data?.main?.[0] ?? [];
+		}
+		return { run, outputs, error: run.data.resultData.error as WorkflowRun['error'] };
+	})();
+	return { promise, cancel: () => execution.cancel() };
+}
+
+export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): Promise<WorkflowRun> {
+	return await startWorkflow(workflowJson, options).promise;
+}
+
+/** Nodes of ours get a reference to the credential of each type they accept, as the editor sets. */
+function withCredentialRefs(node: INode): INode {
+	const type = ourNodeTypes.get(node.type);
+	if (!type || node.credentials) return node;
+	node.credentials = {};
+	for (const credential of type.description.credentials ?? []) {
+		node.credentials[credential.name] = { id: credential.name, name: credential.name };
+	}
+	return node;
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/**
+ * Runs a credential's `test` request the way n8n's credential tester does: as the routing
+ * request of a throwaway declarative node, with the credential's authentication applied,
+ * then its rules on the reply.
+ */
+export async function testCredential(typeName: string, data: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
+	const credentialType = credentialTypes.get(typeName);
+	const test = credentialType?.test;
+	if (!test) throw new Error(`Credential type ${typeName} has no test request`);
+	const testerType = `credentialTest.${typeName}`;
+	registerNodeType(testerType, {
+		description: {
+			displayName: 'Credential Test',
+			name: testerType,
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: typeName, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: test.request } }],
+		},
+	} as INodeType);
+	const node: INode = {
+		id: 'credential-test',
+		name: 'Credential Test',
+		type: testerType,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { [typeName]: { id: typeName, name: typeName } },
+	};
+	const { outputs, error } = await runWorkflow({ nodes: [node], connections: {} }, { credentials: { [typeName]: data } });
+	if (error) {
+		const status = Number((error as { httpCode?: string }).httpCode ?? (error.cause as { response?: { status?: number } })?.response?.status);
+		for (const rule of test.rules ?? []) {
+			if (rule.type === 'responseCode' && rule.properties.value === status) return { status: 'Error', message: rule.properties.message };
+		}
+		return { status: 'Error', message: error.message };
+	}
+	const reply = outputs['Credential Test']?.[0]?.json ?? {};
+	for (const rule of test.rules ?? []) {
+		if (rule.type === 'responseSuccessBody' && lookup(reply, rule.properties.key) === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
+
+function lookup(value: IDataObject, key: string): unknown {
+	return key.split('.').reduce<unknown>((current, part) => (current as IDataObject | undefined)?.[part], value);
+}

@@ -1,0 +1,27 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { AetherForgeSimulator } from './aetherForge';
+import { SimulatorServer } from './server';
+
+export interface ProviderSimulators {
+	server: SimulatorServer;
+	aetherForge: AetherForgeSimulator;
+	/** Credentials, by credential type, that point at this simulator with keys it accepts. */
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	stop(): Promise<void>;
+}
+
+/** Starts the simulator of every provider on 127.0.0.1 (a free port unless one is given). */
+export async function startSimulators(options: { port?: number; speed?: number } = {}): Promise<ProviderSimulators> {
+	const server = new SimulatorServer({ speed: options.speed });
+	const aetherForge = server.register(new AetherForgeSimulator(server));
+	await server.start(options.port);
+	return {
+		server,
+		aetherForge,
+		credentials: {
+			aetherForgeApi: { apiKey: 'af-test-key', baseUrl: server.baseUrl(aetherForge) },
+		},
+		stop: async () => await server.stop(),
+	};
+}

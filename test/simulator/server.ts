@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * One HTTP server on 127.0.0.1 that plays every provider, each under its own path prefix
+ * (so each has its own base URL), plus `/files/` for the output files jobs point at.
+ * Tests inject faults and read the request log; the demo uses it as it is.
+ */
+
+export interface SimRequest {
+	method: string;
+	/** Path below the provider's prefix, without the query string. */
+	path: string;
+	query: URLSearchParams;
+	headers: IncomingMessage['headers'];
+	rawBody: Buffer;
+	/** Request time on the simulator's clock (ms). */
+	at: number;
+}
+
+export interface SimReply {
+	status: number;
+	body?: unknown;
+	/** Sent as is instead of JSON (malformed replies, files). */
+	rawBody?: Buffer | string;
+	headers?: Record<string, string>;
+}
+
+export interface ProviderSimulator {
+	/** Path prefix of this provider's base URL, e.g. `/tams`. */
+	readonly prefix: string;
+	handle(request: SimRequest): SimReply | Promise<SimReply>;
+}
+
+export type Fault =
+	| { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+	/** Drops the connection before the provider sees the request. */
+	| { kind: 'resetBeforeHandling' }
+	/** Lets the provider handle the request (a create creates its job), then drops the connection. */
+	| { kind: 'resetAfterHandling' }
+	/** Answers after `ms`. */
+	| { kind: 'delay'; ms: number }
+	/** Answers 200 with a body that is not JSON. */
+	| { kind: 'malformedJson' }
+	/** Lets the provider answer, then rewrites the JSON body. */
+	| { kind: 'rewrite'; rewrite: (body: unknown) => unknown };
+
+export interface FaultRule {
+	/** Provider prefix (`/tams`), or any. */
+	prefix?: string;
+	method?: string;
+	path?: RegExp;
+	/** How many matching requests get the fault; Infinity for all. */
+	times: number;
+	fault: Fault;
+}
+
+export interface LoggedRequest {
+	prefix: string;
+	method: string;
+	path: string;
+	query: string;
+	headers: IncomingMessage['headers'];
+	body: string;
+	status: number | 'reset';
+	at: number;
+}
+
+/** The simulator's clock: `speed` > 1 runs job lifecycles faster than real time. */
+export class SimClock {
+	private readonly startReal = Date.now();
+
+	constructor(public speed = 1) {}
+
+	now(): number {
+		return this.startReal + (Date.now() - this.startReal) * this.speed;
+	}
+}
+
+export class SimulatorServer {
+	readonly log: LoggedRequest[] = [];
+
+	readonly clock: SimClock;
+
+	private readonly faults: FaultRule[] = [];
+
+	private readonly files = new Map<string, { body: Buffer; contentType: string }>();
+
+	private readonly providers: ProviderSimulator[] = [];
+
+	private readonly sockets = new Set<Socket>();
+
+	private server?: Server;
+
+	url = '';
+
+	constructor(options: { speed?: number } = {}) {
+		this.clock = new SimClock(options.speed ?? 1);
+	}
+
+	register<T extends ProviderSimulator>(provider: T): T {
+		this.providers.push(provider);
+		return provider;
+	}
+
+	baseUrl(provider: ProviderSimulator): string {
+		return `${this.url}${provider.prefix}`;
+	}
+
+	injectFault(rule: FaultRule): void {
+		this.faults.push({ ...rule });
+	}
+
+	clearFaults(): void {
+		this.faults.length = 0;
+	}
+
+	clearLog(): void {
+		this.log.length = 0;
+	}
+
+	/** Serves `body` at a new URL under /files/ and returns that URL. */
+	addFile(name: string, body: Buffer, contentType: string): string {
+		const path = `/files/${randomUUID()}/${name}`;
+		this.files.set(path, { body, contentType });
+		return `${this.url}${path}`;
+	}
+
+	async start(port = 0): Promise<string> {
+		this.server = createServer((req, res) => void this.onRequest(req, res));
+		this.server.on('connection', (socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this.url;
+	}
+
+	async stop(): Promise<void> {
+		for (const socket of this.sockets) socket.destroy();
+		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+	}
+
+	private takeFault(prefix: string, method: string, path: string): Fault | undefined {
+		const rule = this.faults.find(
+			(candidate) =>
+				candidate.times > 0 &&
+				(candidate.prefix === undefined || candidate.prefix === prefix) &&
+				(candidate.method === undefined || candidate.method === method) &&
+				(candidate.path === undefined || candidate.path.test(path)),
+		);
+		if (!rule) return undefined;
+		rule.times -= 1;
+		return rule.fault;
+	}
+
+	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const rawBody = Buffer.concat(chunks);
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const method = req.method ?? 'GET';
+
+		const file = this.files.get(url.pathname);
+		if (file) {
+			res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length });
+			res.end(file.body);
+			return;
+		}
+
+		const provider = this.providers.find((candidate) => url.pathname.startsWith(`${candidate.prefix}/`));
+		const prefix = provider?.prefix ?? '';
+		const path = url.pathname.slice(prefix.length);
+		const entry: LoggedRequest = {
+			prefix,
+			method,
+			path,
+			query: url.search,
+			headers: req.headers,
+			body: rawBody.toString('utf8'),
+			status: 0,
+			at: Date.now(),
+		};
+		this.log.push(entry);
+
+		if (!provider) {
+			entry.status = 404;
+			this.send(res, { status: 404, body: { message: 'no such provider path' } });
+			return;
+		}
+		const fault = this.takeFault(prefix, method, path);
+		if (fault?.kind === 'resetBeforeHandling') {
+			entry.status = 'reset';
+			req.socket.destroy();
+			return;
+		}
+		if (fault?.kind === 'status') {
+			entry.status = fault.status;
+			this.send(res, { status: fault.status, body: fault.body ?? {}, headers: fault.headers });
+			return;
+		}
+
+		let reply: SimReply;
+		try {
+			reply = await provider.handle({ method, path, query: url.searchParams, headers: req.headers, rawBody, at: this.clock.now() });
+		} catch (error) {
+			reply = { status: 500, body: { message: `simulator error: ${(error as Error).message}` } };
+		}
+		if (fault?.kind === 'resetAfterHandling') {
+			entry.status = 'reset';
+			req.socket.destroy();
+			return;
+		}
+		if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+		if (fault?.kind === 'malformedJson') reply = { status: 200, rawBody: '{"job": {"id": "1", "status": ', headers: { 'content-type': 'application/json' } };
+		if (fault?.kind === 'rewrite') reply = { ...reply, body: fault.rewrite(reply.body) };
+		entry.status = reply.status;
+		if (!res.destroyed) this.send(res, reply);
+	}
+
+	private send(res: ServerResponse, reply: SimReply): void {
+		if (reply.rawBody !== undefined) {
+			res.writeHead(reply.status, reply.headers ?? {});
+			res.end(reply.rawBody);
+			return;
+		}
+		const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
+		res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
+		res.end(text);
+	}
+}
