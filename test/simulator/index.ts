@@ -14,12 +14,14 @@ export interface ProviderSimulators {
 /** Starts the simulator of every provider on 127.0.0.1 (a free port unless one is given). */
 export async function startSimulators(options: { port?: number; speed?: number } = {}): Promise<ProviderSimulators> {
 	const server = new SimulatorServer({ speed: options.speed });
+	// One line per provider: its simulator, registered under its own path prefix.
 	const aetherForge = server.register(new AetherForgeSimulator(server));
 	await server.start(options.port);
 	return {
 		server,
 		aetherForge,
 		credentials: {
+			// One entry per credential type, pointing at the provider's prefix with a key it accepts.
 			aetherForgeApi: { apiKey: 'af-test-key', baseUrl: server.baseUrl(aetherForge) },
 		},
 		stop: async () => await server.stop(),
