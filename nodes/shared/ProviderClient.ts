@@ -238,7 +238,8 @@ export class ProviderClient {
 			: `Check that the base URL in the ${displayName} credential is right and reachable from n8n, then run the node again.`;
 		return new NodeApiError(
 			this.ctx.getNode(),
-			{ code: code ?? 'NETWORK_ERROR' },
+			// Not under `code`: NodeApiError would swap our message for its generic one.
+			{ networkError: code ?? 'unknown' },
 			{
 				message: `${displayName} could not ${request.purpose}: ${reason}`,
 				description,

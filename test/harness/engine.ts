@@ -158,8 +158,10 @@ export interface WorkflowJson {
 export interface RunOptions {
 	/** Credential data by credential type name. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
-	/** Items handed to the start node (default: one empty item). */
+	/** JSON of the items handed to the start node (default: one empty item). */
 	input?: IDataObject[];
+	/** Whole items (with binary data) handed to the start node, instead of `input`. */
+	inputItems?: INodeExecutionData[];
 	/** Name of the node to start at (default: the first node). */
 	startNode?: string;
 	mode?: WorkflowExecuteMode;
@@ -217,7 +219,7 @@ export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = 
 	} as unknown as IWorkflowExecuteAdditionalData;
 
 	const startNode = options.startNode ? workflow.getNode(options.startNode)! : nodes[0];
-	const startItems: INodeExecutionData[] = (options.input ?? [{}]).map((json) => ({ json }));
+	const startItems: INodeExecutionData[] = options.inputItems ?? (options.input ?? [{}]).map((json) => ({ json }));
 	const nodeExecutionStack: IExecuteData[] = [{ node: startNode, data: { main: [startItems] }, source: null }];
 	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack } });
 	const execution = new WorkflowExecute(additionalData, options.mode ?? 'manual', runExecutionData).processRunExecutionData(workflow);
@@ -306,4 +308,13 @@ export async function testCredential(typeName: string, data: ICredentialDataDecr
 
 function lookup(value: IDataObject, key: string): unknown {
 	return key.split('.').reduce<unknown>((current, part) => (current as IDataObject | undefined)?.[part], value);
+}
+
+/** An input item carrying a PNG (or any bytes) in binary property `property`. */
+export function binaryItem(json: IDataObject, files: Record<string, { bytes: Buffer; mimeType: string; fileName: string }>): INodeExecutionData {
+	const binary: INodeExecutionData['binary'] = {};
+	for (const [property, file] of Object.entries(files)) {
+		binary[property] = { data: file.bytes.toString('base64'), mimeType: file.mimeType, fileName: file.fileName };
+	}
+	return { json, binary };
 }
