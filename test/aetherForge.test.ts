@@ -157,7 +157,7 @@ test('a create that may have reached the server is not sent again', async () => 
 	const result = await run({ operation: 'createJob', type: 'upscale', imageBinary: 'data', scale: '2K' });
 	expect(createRequests()).toHaveLength(1);
 	expect(sim.aetherForge.jobs.jobs.size).toBeGreaterThan(0);
-	expect(result.error?.message).toBe('AetherForge could not create the Upscale Image job: the connection failed (ECONNRESET)');
+	expect(result.error?.message).toBe('AetherForge could not create the Upscale Image job: the connection was reset');
 	expect(result.error?.description).toMatch(/may have reached AetherForge, so a job may exist/);
 });
 

@@ -42,6 +42,16 @@ export interface JobReading {
 
 const MAX_ATTEMPTS = 5;
 
+/** Words for network failures (n8n replaces any message that names the system code itself). */
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'the connection was refused',
+	ECONNABORTED: 'the request timed out',
+	ETIMEDOUT: 'the request timed out',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be looked up',
+};
+
 /** Network failures after which the request cannot have reached the provider. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
@@ -232,13 +242,13 @@ export class ProviderClient {
 		itemIndex: number | undefined,
 	): NodeApiError {
 		const { displayName } = this.provider;
-		const reason = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'the request timed out' : `the connection failed (${code ?? 'network error'})`;
+		const reason = NETWORK_FAILURES[code ?? ''] ?? 'a network error occurred';
 		const description = outcomeUnknown
 			? this.uncertainOutcomeHint(request)
 			: `Check that the base URL in the ${displayName} credential is right and reachable from n8n, then run the node again.`;
 		return new NodeApiError(
 			this.ctx.getNode(),
-			// Not under `code`: NodeApiError would swap our message for its generic one.
+			// Neither under `code` nor in the message: NodeApiError would swap our message for its generic one.
 			{ networkError: code ?? 'unknown' },
 			{
 				message: `${displayName} could not ${request.purpose}: ${reason}`,

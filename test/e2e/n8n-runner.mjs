@@ -1,0 +1,591 @@
+// Runs a packed community package inside a real, headless n8n (2.x on Node 24, 1.x on
+// Node 20), as installed by test/e2e/install-n8n.sh. Plain Node, no dependencies.
+//
+// Library:
+//   import { runN8n } from './n8n-runner.mjs';
+//   const r = await runN8n({ version: '2', tarball: 'pkg.tgz', workflows: [wf], credentials: [cred] });
+//   r.executions[0].status            // 'success' | 'error'
+//   r.executions[0].json['My Node']   // output items (json) of the node's first run, output 0
+//
+// CLI (see `node test/e2e/n8n-runner.mjs help`):
+//   node test/e2e/n8n-runner.mjs run --n8n 2 --tarball pkg.tgz --workflow wf.json [--credentials creds.json]
+//   node test/e2e/n8n-runner.mjs scan pkg.tgz
+//   node test/e2e/n8n-runner.mjs selftest [--n8n 1|2|both]
+//
+// What was found on n8n 2.41.1 and 1.123.81 (and is relied on here):
+//
+// * Community packages. `.n8n/nodes/package.json` plus `npm install --legacy-peer-deps
+//   --ignore-scripts --no-package-lock <pkg>.tgz` inside `$N8N_USER_FOLDER/.n8n/nodes` is
+//   what n8n's own installer does; every command that needs nodes (`execute`,
+//   `import:workflow` on 2.x) loads `.n8n/nodes/node_modules/n8n-nodes-*` at start, and the
+//   node types are `<package name>.<node name>` (e.g. `n8n-nodes-e2e-probe.e2eProbe`).
+//   The peer dependency `n8n-workflow` is not installed there: it resolves from n8n itself.
+//
+// * Credentials for `n8n import:credentials --input=file.json`: a JSON array of
+//   `{ id, name, type, data }` (a single object is refused: "Make sure the credentials
+//   are contained in an array"). `data` may be a PLAIN OBJECT on both versions: the import
+//   encrypts it with the instance's key (2.x: `cipher.encryptV2(data)` when data is an
+//   object; 1.x: `new Credentials(...).setData(data)` when data is an object). A STRING
+//   `data` is stored as it is and must already be encrypted with this instance's
+//   N8N_ENCRYPTION_KEY (what `n8n export:credentials` without `--decrypted` prints), else
+//   the node fails at run time with a decryption error. `id` is kept as given (any short
+//   string); workflows refer to it with `credentials: { <type>: { id, name } }` on the node.
+//
+// * Workflows for `n8n import:workflow --input=file.json`: one object or an array. Each
+//   needs an `id` of at most 21 characters (n8n's `isWorkflowIdValid`), else `execute`
+//   cannot address it. `active` is forced to false on import. Node `id`s are filled in
+//   when missing.
+//
+// * Headless execution: `n8n execute --id=<id> --rawOutput`. The start node is found by
+//   type (`findCliWorkflowStart`): an Execute Workflow Trigger first, else a Manual
+//   Trigger (`n8n-nodes-base.manualTrigger`, or the chat trigger); the mode is 'cli'.
+//   A workflow without one of those fails with "Missing node to start execution".
+//   The Manual Trigger emits one empty item `{}`, so the next node runs once.
+//
+// * Reading the result. `execute` prints the run (`IRun`) with `JSON.stringify(run, null, 2)`
+//   through the logger at level info: with N8N_LOG_FORMAT=json (2.x) it is the `message` of
+//   one JSON log line (from base-command.js on success, execute.js on failure); with the
+//   text format it is a bare multi-line JSON block starting with a line `{` and ending with a
+//   line `}`. Both are parsed here. N8N_LOG_LEVEL must stay at `info` or the run is not
+//   printed at all. Items are `run.data.resultData.runData[node][runIndex].data.main[output][i]`
+//   with `.json`, `.binary` (metadata only: mimeType, fileName, fileSize, id…; the bytes stay
+//   in the binary-data store in filesystem mode, inline base64 in `.data` in default mode)
+//   and `.pairedItem`. A failed execution exits with code 1 and the run carries
+//   `run.data.resultData.error` (message, description, node, name…) and the failing node's
+//   task data carries `.error`; its status is 'error'.
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, writeFile, readFile, rm, readdir, stat } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, homedir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const DEFAULT_CACHE = process.env.N8N_E2E_CACHE || path.join(homedir(), '.cache', 'n8n-nodes-async-jobs-e2e');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const INSTALL_SCRIPT = path.join(HERE, 'install-n8n.sh');
+
+// ------------------------------------------------------------------ engines
+
+/** Reads the manifest written by install-n8n.sh. */
+export function loadManifest(cache = DEFAULT_CACHE) {
+	const file = path.join(cache, 'manifest.json');
+	if (!existsSync(file)) {
+		throw new Error(`no n8n cache at ${cache}: run \`bash ${path.relative(process.cwd(), INSTALL_SCRIPT)}\` first`);
+	}
+	return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/**
+ * The node binary, n8n entry script and fixed environment of one n8n major version.
+ * @param {'1'|'2'} version
+ */
+export function engine(version, cache = DEFAULT_CACHE) {
+	const v = String(version);
+	if (v !== '1' && v !== '2') throw new Error(`unknown n8n version '${version}' (use '1' or '2')`);
+	const m = loadManifest(cache);
+	const e = v === '2' ? m.n8n2 : m.n8n1;
+	if (!e.installed || !existsSync(e.bin) || !existsSync(e.node)) {
+		throw new Error(`n8n ${e.version} is not installed in ${cache}: run \`bash ${INSTALL_SCRIPT} ${v}\``);
+	}
+	return {
+		major: v,
+		version: e.version,
+		node: e.node,
+		bin: e.bin,
+		dir: e.dir,
+		// 1.x: isolated-vm has no Node 20 build, so the old in-process expression engine.
+		env: v === '1' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {},
+	};
+}
+
+/** A TCP port free on loopback right now. */
+export function freePort() {
+	return new Promise((resolve, reject) => {
+		const srv = createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address();
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * Environment for one n8n process: the caller's environment without any N8N_/DB_ settings,
+ * then quiet, offline, deterministic defaults, then `extra`.
+ */
+export function n8nEnv(eng, userFolder, { brokerPort, extra = {} } = {}) {
+	const base = {};
+	for (const [k, v] of Object.entries(process.env)) {
+		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_OPTIONS$)/.test(k)) continue;
+		base[k] = v;
+	}
+	return {
+		...base,
+		PATH: `${path.dirname(eng.node)}${path.delimiter}${process.env.PATH ?? ''}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'e2e-only-not-a-secret-0123456789',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_LOG_LEVEL: 'info', // `execute` prints the run at level info
+		N8N_LOG_OUTPUT: 'console',
+		N8N_LOG_FORMAT: 'json',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort ?? 0),
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		GENERIC_TIMEZONE: 'UTC',
+		TZ: 'UTC',
+		DB_TYPE: 'sqlite',
+		NO_COLOR: '1',
+		...eng.env,
+		...extra,
+	};
+}
+
+/**
+ * Runs one n8n command. Resolves with { code, signal, stdout, stderr, durationMs } (never
+ * rejects on a non-zero exit; rejects on a timeout, after killing the process group).
+ */
+export function n8nCommand(eng, args, { userFolder, env, timeoutMs = 180_000, cwd } = {}) {
+	return new Promise((resolve, reject) => {
+		const t0 = Date.now();
+		const child = spawn(eng.node, [eng.bin, ...args], {
+			cwd: cwd ?? userFolder,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+		child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+		const timer = setTimeout(() => {
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {}
+			const err = new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${tail(stdout + stderr)}`);
+			err.stdout = stdout;
+			err.stderr = stderr;
+			reject(err);
+		}, timeoutMs);
+		child.on('error', (e) => {
+			clearTimeout(timer);
+			reject(e);
+		});
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			resolve({ code, signal, stdout, stderr, durationMs: Date.now() - t0 });
+		});
+	});
+}
+
+function tail(text, n = 40) {
+	return text.trimEnd().split('\n').slice(-n).join('\n');
+}
+
+// ------------------------------------------------------------------ user folder
+
+/** A fresh N8N_USER_FOLDER with `.n8n/nodes/package.json`, as n8n prepares it. */
+export async function createUserFolder(parent = tmpdir()) {
+	const dir = await mkdtemp(path.join(parent, 'n8n-e2e-user-'));
+	const nodesDir = path.join(dir, '.n8n', 'nodes');
+	await mkdir(nodesDir, { recursive: true });
+	await writeFile(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n',
+	);
+	return dir;
+}
+
+/** Installs a packed tarball into `<userFolder>/.n8n/nodes` exactly as n8n does. */
+export async function installTarball(userFolder, tarball) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const abs = path.resolve(tarball);
+	if (!existsSync(abs)) throw new Error(`no such tarball: ${abs}`);
+	const res = await run('npm', ['install', '--legacy-peer-deps', '--ignore-scripts', '--no-package-lock', abs], {
+		cwd: nodesDir,
+		env: {
+			...process.env,
+			npm_config_loglevel: 'error',
+			npm_config_update_notifier: 'false',
+			npm_config_fund: 'false',
+			npm_config_audit: 'false',
+			npm_config_progress: 'false',
+		},
+	});
+	if (res.code !== 0) throw new Error(`npm install ${abs} failed (${res.code}):\n${tail(res.stdout + res.stderr)}`);
+	return res;
+}
+
+function run(cmd, args, opts) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+		child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+		child.on('error', reject);
+		child.on('close', (code) => resolve({ code, stdout, stderr }));
+	});
+}
+
+async function writeJsonInput(userFolder, name, value) {
+	const file = path.join(userFolder, name);
+	await writeFile(file, JSON.stringify(value, null, 2));
+	return file;
+}
+
+async function loadJson(pathOrObject) {
+	if (typeof pathOrObject === 'string') return JSON.parse(await readFile(pathOrObject, 'utf8'));
+	return pathOrObject;
+}
+
+function checkImport(what, res) {
+	const out = res.stdout + res.stderr;
+	if (res.code !== 0 || /An error occurred while importing/.test(out)) {
+		throw new Error(`n8n import:${what} failed (exit ${res.code}):\n${tail(logText(out))}`);
+	}
+}
+
+/** Imports credentials `[{ id, name, type, data: {plain object} }]` (see the notes at the top). */
+export async function importCredentials(eng, userFolder, credentials, env) {
+	const list = [];
+	for (const c of credentials) {
+		const v = await loadJson(c);
+		list.push(...(Array.isArray(v) ? v : [v]));
+	}
+	if (list.length === 0) return null;
+	for (const c of list) {
+		if (!c.id || !c.name || !c.type || c.data === undefined) {
+			throw new Error(`a credential needs id, name, type and data: ${JSON.stringify(Object.keys(c))}`);
+		}
+	}
+	const file = await writeJsonInput(userFolder, 'e2e-credentials.json', list);
+	const res = await n8nCommand(eng, ['import:credentials', `--input=${file}`], { userFolder, env });
+	checkImport('credentials', res);
+	return res;
+}
+
+/** Imports workflows (objects or paths to JSON files holding one workflow or an array). */
+export async function importWorkflows(eng, userFolder, workflows, env) {
+	const list = [];
+	for (const w of workflows) {
+		const v = await loadJson(w);
+		list.push(...(Array.isArray(v) ? v : [v]));
+	}
+	for (const w of list) {
+		if (typeof w.id !== 'string' || w.id.length === 0 || w.id.length > 21) {
+			throw new Error(`workflow "${w.name}" needs a string id of 1–21 characters (has ${JSON.stringify(w.id)})`);
+		}
+	}
+	const file = await writeJsonInput(userFolder, 'e2e-workflows.json', list);
+	const res = await n8nCommand(eng, ['import:workflow', `--input=${file}`], { userFolder, env });
+	checkImport('workflow', res);
+	const m = /Successfully imported (\d+) workflow/.exec(logText(res.stdout + res.stderr));
+	if (!m || Number(m[1]) !== list.length) {
+		throw new Error(`n8n import:workflow imported ${m ? m[1] : 'no'} of ${list.length} workflows:\n${tail(logText(res.stdout + res.stderr))}`);
+	}
+	return { ids: list.map((w) => w.id), names: list.map((w) => w.name), res };
+}
+
+// ------------------------------------------------------------------ output parsing
+
+/** The log lines as plain text (JSON log lines reduced to their message). */
+export function logText(output) {
+	return output
+		.split('\n')
+		.map((line) => {
+			if (!line.startsWith('{')) return line;
+			try {
+				const o = JSON.parse(line);
+				return typeof o.message === 'string' ? o.message : line;
+			} catch {
+				return line;
+			}
+		})
+		.join('\n');
+}
+
+function isRun(o) {
+	return o && typeof o === 'object' && o.data && typeof o.data === 'object' && o.data.resultData;
+}
+
+/** Finds the printed IRun in `n8n execute` output (JSON log lines or a bare JSON block). */
+export function findRun(output) {
+	let found = null;
+	const lines = output.split('\n');
+	for (let i = 0; i < lines.length; i++) {
+		const line = lines[i];
+		if (line.startsWith('{') && line.length > 1) {
+			// one JSON log line whose message is the run
+			try {
+				const o = JSON.parse(line);
+				if (typeof o.message === 'string' && o.message.trimStart().startsWith('{')) {
+					const r = JSON.parse(o.message);
+					if (isRun(r)) found = r;
+				} else if (isRun(o)) found = o;
+			} catch {}
+		} else if (line === '{') {
+			// a bare pretty-printed block: up to the next line that is exactly '}'
+			for (let j = i + 1; j < lines.length; j++) {
+				if (lines[j] !== '}') continue;
+				try {
+					const r = JSON.parse(lines.slice(i, j + 1).join('\n'));
+					if (isRun(r)) {
+						found = r;
+						i = j;
+						break;
+					}
+				} catch {}
+			}
+		}
+	}
+	return found;
+}
+
+function binaryMeta(binary) {
+	if (!binary) return undefined;
+	const out = {};
+	for (const [key, b] of Object.entries(binary)) {
+		const { data, ...meta } = b ?? {};
+		out[key] = { ...meta, inline: typeof data === 'string' && data !== 'filesystem-v2' ? data.length : undefined };
+		if (typeof data === 'string' && !b.id) out[key].base64 = data; // default (in-memory) mode keeps bytes inline
+	}
+	return out;
+}
+
+function simplifyError(e) {
+	if (!e) return undefined;
+	return {
+		message: e.message,
+		description: e.description ?? undefined,
+		name: e.name,
+		node: e.node?.name ?? e.node,
+		httpCode: e.httpCode ?? undefined,
+		context: e.context && Object.keys(e.context).length ? e.context : undefined,
+	};
+}
+
+/**
+ * Turns an IRun into { status, nodes, json, binary, error, lastNodeExecuted, ... }.
+ *   nodes[name][runIndex] = { status, error, executionTime, outputs: [[{json, binary, pairedItem}]] }
+ *   json[name]   = outputs[0] items' json of the node's FIRST run (convenience)
+ *   binary[name] = outputs[0] items' binary metadata of the first run
+ */
+export function parseRun(runObj) {
+	const resultData = runObj.data?.resultData ?? {};
+	const nodes = {};
+	const json = {};
+	const binary = {};
+	for (const [name, runs] of Object.entries(resultData.runData ?? {})) {
+		nodes[name] = runs.map((r) => ({
+			status: r.executionStatus ?? (r.error ? 'error' : 'success'),
+			error: simplifyError(r.error),
+			executionTime: r.executionTime,
+			outputs: (r.data?.main ?? []).map((items) =>
+				(items ?? []).map((it) => ({ json: it.json, binary: binaryMeta(it.binary), pairedItem: it.pairedItem })),
+			),
+		}));
+		const first = nodes[name][0];
+		json[name] = first?.outputs[0]?.map((i) => i.json) ?? [];
+		binary[name] = first?.outputs[0]?.map((i) => i.binary ?? null) ?? [];
+	}
+	const error = simplifyError(resultData.error);
+	return {
+		status: runObj.status ?? (error ? 'error' : 'success'),
+		finished: runObj.finished,
+		mode: runObj.mode,
+		startedAt: runObj.startedAt,
+		stoppedAt: runObj.stoppedAt,
+		lastNodeExecuted: resultData.lastNodeExecuted,
+		error,
+		nodes,
+		json,
+		binary,
+	};
+}
+
+/** Runs `n8n execute --id=<id> --rawOutput` and parses what it printed. */
+export async function executeWorkflow(eng, userFolder, id, env, { timeoutMs = 300_000 } = {}) {
+	const res = await n8nCommand(eng, ['execute', `--id=${id}`, '--rawOutput'], { userFolder, env, timeoutMs });
+	const output = res.stdout + '\n' + res.stderr;
+	const runObj = findRun(res.stdout) ?? findRun(output);
+	const base = { id, exitCode: res.code, durationMs: res.durationMs, stdout: res.stdout, stderr: res.stderr };
+	if (!runObj) {
+		// n8n failed before or outside the run (unknown node type, bad workflow, crash…)
+		const text = logText(output);
+		const msg =
+			/Error executing workflow[\s\S]*?\n([^\n]+)/.exec(text)?.[1] ??
+			/(The workflow with the id "[^"]+" does not exist\.)/.exec(text)?.[1] ??
+			text.trim().split('\n').filter(Boolean).pop() ??
+			'no output';
+		return { ...base, status: 'error', error: { message: msg.trim() }, nodes: {}, json: {}, binary: {}, run: null, log: tail(text, 60) };
+	}
+	return { ...base, ...parseRun(runObj), run: runObj };
+}
+
+// ------------------------------------------------------------------ the one-call API
+
+/**
+ * Installs a packed package into a fresh user folder of a real n8n, imports credentials and
+ * workflows, executes workflows headless, and returns the parsed results.
+ *
+ * @param {object} o
+ * @param {'1'|'2'} o.version        n8n major: '2' = 2.41.1 on Node 24, '1' = 1.123.81 on Node 20
+ * @param {string|string[]} [o.tarball]  packed package(s) (`npm pack` output) to install
+ * @param {(string|object)[]} [o.workflows]  workflow objects or JSON files (ids ≤ 21 chars)
+ * @param {(string|object)[]} [o.credentials]  `{ id, name, type, data }` objects or JSON files
+ * @param {string[]} [o.execute]     workflow ids to execute, in order (default: all imported)
+ * @param {object} [o.env]           extra environment for every n8n command
+ * @param {boolean} [o.keep]         keep the user folder (default: removed unless it failed and
+ *                                    N8N_E2E_KEEP=1)
+ * @param {number} [o.timeoutMs]     per execution (default 300 s)
+ * @returns {Promise<{userFolder, version, n8nVersion, timings, executions: object[], byId: object}>}
+ */
+export async function runN8n({ version = '2', tarball, workflows = [], credentials = [], execute, env = {}, keep, timeoutMs, cache } = {}) {
+	const eng = engine(version, cache);
+	const userFolder = await createUserFolder();
+	const brokerPort = await freePort();
+	const fullEnv = n8nEnv(eng, userFolder, { brokerPort, extra: env });
+	const timings = {};
+	const t = async (name, fn) => {
+		const t0 = Date.now();
+		try {
+			return await fn();
+		} finally {
+			timings[name] = Date.now() - t0;
+		}
+	};
+	let ok = false;
+	try {
+		for (const tb of [tarball ?? []].flat()) await t(`install ${path.basename(tb)}`, () => installTarball(userFolder, tb));
+		if (credentials.length) await t('import:credentials', () => importCredentials(eng, userFolder, credentials, fullEnv));
+		let ids = [];
+		if (workflows.length) ids = (await t('import:workflow', () => importWorkflows(eng, userFolder, workflows, fullEnv))).ids;
+		const executions = [];
+		for (const id of execute ?? ids) {
+			executions.push(await t(`execute ${id}`, () => executeWorkflow(eng, userFolder, id, fullEnv, { timeoutMs })));
+		}
+		ok = executions.every((e) => e.status === 'success');
+		return {
+			userFolder,
+			version: eng.major,
+			n8nVersion: eng.version,
+			brokerPort,
+			timings,
+			executions,
+			byId: Object.fromEntries(executions.map((e) => [e.id, e])),
+		};
+	} finally {
+		const keepIt = keep ?? (!ok && process.env.N8N_E2E_KEEP === '1');
+		if (!keepIt) await rm(userFolder, { recursive: true, force: true }).catch(() => {});
+	}
+}
+
+// ------------------------------------------------------------------ community package scanner
+
+/**
+ * Runs n8n's community-package scanner offline: `analyzePackage(dir)` of
+ * @n8n/scan-community-package (installed in the cache by install-n8n.sh) on an unpacked
+ * tarball. Accepts a .tgz (unpacked into a temp folder) or a folder.
+ */
+export async function scanPackage(tarballOrDir, { cache = DEFAULT_CACHE } = {}) {
+	const m = loadManifest(cache);
+	if (!m.scanner?.installed) throw new Error(`the scanner is not installed: run \`bash ${INSTALL_SCRIPT} scanner\``);
+	const pkgDir = path.join(m.scanner.dir, 'node_modules', '@n8n', 'scan-community-package');
+	const pkg = JSON.parse(await readFile(path.join(pkgDir, 'package.json'), 'utf8'));
+	const entry = pkg.exports?.['.']?.import ?? pkg.exports?.['.']?.default ?? pkg.exports?.['.'] ?? pkg.main ?? 'index.js';
+	const mod = await import(pathToFileURL(path.join(pkgDir, typeof entry === 'string' ? entry : 'index.js')).href);
+	const analyzePackage = mod.analyzePackage ?? mod.default?.analyzePackage;
+	if (typeof analyzePackage !== 'function') throw new Error(`analyzePackage is not exported by ${pkgDir}`);
+	let dir = path.resolve(tarballOrDir);
+	let tmp;
+	if ((await stat(dir)).isFile()) {
+		tmp = await mkdtemp(path.join(tmpdir(), 'n8n-e2e-scan-'));
+		const res = await run('tar', ['-xzf', dir, '-C', tmp], {});
+		if (res.code !== 0) throw new Error(`cannot unpack ${dir}: ${res.stderr}`);
+		const entries = await readdir(tmp);
+		dir = path.join(tmp, entries.includes('package') ? 'package' : entries[0]);
+	}
+	try {
+		return await analyzePackage(dir);
+	} finally {
+		if (tmp) await rm(tmp, { recursive: true, force: true });
+	}
+}
+
+// ------------------------------------------------------------------ CLI
+
+function parseArgs(argv) {
+	const out = { _: [] };
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		if (!a.startsWith('--')) {
+			out._.push(a);
+			continue;
+		}
+		const [k, inline] = a.slice(2).split(/=(.*)/s);
+		const v = inline ?? (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'true');
+		(out[k] ??= []).push(v);
+	}
+	return out;
+}
+
+const HELP = `usage:
+  node test/e2e/n8n-runner.mjs run --n8n 1|2 [--tarball pkg.tgz]... --workflow wf.json... \\
+        [--credentials creds.json]... [--execute id]... [--env K=V]... [--keep] [--raw]
+      installs, imports, executes; prints one JSON object per execution (status, error, json per node);
+      exits 1 when an execution did not succeed
+  node test/e2e/n8n-runner.mjs scan <pkg.tgz|dir>      n8n's community-package scanner, offline
+  node test/e2e/n8n-runner.mjs selftest [--n8n 1|2|both]  probe package end to end (see selftest.mjs)
+  cache: $N8N_E2E_CACHE or ~/.cache/n8n-nodes-async-jobs-e2e (install with test/e2e/install-n8n.sh)`;
+
+async function cli(argv) {
+	const args = parseArgs(argv);
+	const cmd = args._[0];
+	if (cmd === 'run') {
+		const env = Object.fromEntries((args.env ?? []).map((kv) => kv.split(/=(.*)/s).slice(0, 2)));
+		const res = await runN8n({
+			version: args.n8n?.[0] ?? '2',
+			tarball: args.tarball ?? [],
+			workflows: args.workflow ?? [],
+			credentials: args.credentials ?? [],
+			execute: args.execute,
+			env,
+			keep: args.keep ? true : undefined,
+		});
+		for (const e of res.executions) {
+			const { stdout, stderr, run: raw, ...rest } = e;
+			console.log(JSON.stringify(args.raw ? { ...rest, run: raw } : rest, null, 2));
+		}
+		console.error(`n8n ${res.n8nVersion}: ${JSON.stringify(res.timings)}${args.keep ? `; user folder ${res.userFolder}` : ''}`);
+		return res.executions.every((e) => e.status === 'success') ? 0 : 1;
+	}
+	if (cmd === 'scan') {
+		if (!args._[1]) throw new Error('scan needs a tarball or folder');
+		const result = await scanPackage(args._[1]);
+		console.log(JSON.stringify(result, null, 2));
+		return result?.passed === false ? 1 : 0;
+	}
+	if (cmd === 'selftest') {
+		const { selftest } = await import('./selftest.mjs');
+		return await selftest({ versions: args.n8n?.[0] ?? 'both' });
+	}
+	console.log(HELP);
+	return cmd === 'help' || cmd === undefined ? 0 : 2;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+	cli(process.argv.slice(2)).then(
+		(code) => process.exit(code),
+		(err) => {
+			console.error(err?.stack ?? String(err));
+			process.exit(2);
+		},
+	);
+}
