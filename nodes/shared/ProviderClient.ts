@@ -32,6 +32,8 @@ interface FullResponse {
 	statusCode: number;
 	headers: Record<string, unknown>;
 	body: unknown;
+	/** The reply was text that is not JSON where JSON was due (a cut-off or garbled reply). */
+	malformed?: boolean;
 }
 
 /** A job as read from the provider, and whether its status word was one this package knows. */
@@ -147,6 +149,14 @@ export class ProviderClient {
 			}
 
 			const { statusCode, headers, body } = response;
+			if (statusCode >= 200 && statusCode < 300 && response.malformed) {
+				const waitMs = backoffDelayMs(attempt);
+				if (replayable && canRetryFor(waitMs)) {
+					await this.sleep(waitMs);
+					continue;
+				}
+				throw this.malformedReplyError(request, body, replayable, itemIndex);
+			}
 			if (statusCode >= 200 && statusCode < 300) return body;
 			if (statusCode >= 300 && statusCode < 400) throw this.redirectError(request, response, itemIndex);
 
@@ -189,7 +199,12 @@ export class ProviderClient {
 			this.provider.credentialType,
 			options,
 		)) as FullResponse;
-		return { ...response, body: parseJsonText(response.body) };
+		if (typeof response.body !== 'string' || response.body.trim() === '') return response;
+		try {
+			return { ...response, body: JSON.parse(response.body) };
+		} catch {
+			return { ...response, malformed: true };
+		}
 	}
 
 	private async getCredentials(): Promise<ICredentialDataDecryptedObject> {
@@ -264,6 +279,18 @@ export class ProviderClient {
 		return `The request may have reached ${this.provider.displayName}, so a job may exist and be charged although this node got no answer. It was not sent again, to avoid a duplicate. ${request.uncertainOutcomeHint ?? `Check your ${this.provider.displayName} jobs before running this item again.`}`;
 	}
 
+	private malformedReplyError(request: ProviderRequest, body: unknown, replayable: boolean, itemIndex: number | undefined): NodeApiError {
+		const { displayName } = this.provider;
+		return new NodeApiError(this.ctx.getNode(), asJsonObject(body), {
+			message: `${displayName} could not ${request.purpose}: the reply is not valid JSON`,
+			description: replayable
+				? `The reply stayed garbled after several tries. Check that the base URL in the ${displayName} credential points at the ${displayName} API.`
+				: this.uncertainOutcomeHint(request),
+			itemIndex,
+			failure: { cause: 'temporarily-unavailable' },
+		});
+	}
+
 	private redirectError(request: ProviderRequest, response: FullResponse, itemIndex: number | undefined): NodeApiError {
 		const location = String(response.headers.location ?? 'another address');
 		return new NodeApiError(
@@ -282,9 +309,7 @@ export class ProviderClient {
 	private responseShapeError(error: unknown, body: unknown, itemIndex: number | undefined): NodeApiError {
 		const { displayName } = this.provider;
 		let detail = 'the reply is not the documented job shape';
-		if (typeof body === 'string') {
-			detail = 'the reply is not valid JSON';
-		} else if (error instanceof ZodError) {
+		if (error instanceof ZodError) {
 			detail = error.issues
 				.slice(0, 3)
 				.map((issue) => `field "${issue.path.join('.') || '(root)'}" ${issue.message.toLowerCase()}`)
@@ -292,7 +317,7 @@ export class ProviderClient {
 		}
 		return new NodeApiError(
 			this.ctx.getNode(),
-			{ reply: typeof body === 'string' ? body.slice(0, 200) : 'unexpected shape' },
+			asJsonObject(body),
 			{
 				message: `${displayName} answered with a job this node cannot read: ${detail}`,
 				description: `The API may have changed, or the base URL may point at something that is not the ${displayName} API.`,
@@ -300,16 +325,6 @@ export class ProviderClient {
 				failure: { cause: 'temporarily-unavailable' },
 			},
 		);
-	}
-}
-
-/** A JSON reply arrives parsed; a reply that is not JSON stays text (and is reported as such). */
-function parseJsonText(body: unknown): unknown {
-	if (typeof body !== 'string' || body.trim() === '') return body;
-	try {
-		return JSON.parse(body);
-	} catch {
-		return body;
 	}
 }
 

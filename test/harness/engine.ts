@@ -9,6 +9,8 @@ import path from 'node:path';
 
 // n8n-core writes its instance settings (encryption key) into the user folder when loaded.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-async-jobs-'));
+// Failed runs are asserted on by the tests; n8n's own log of them would only be noise.
+process.env.N8N_LOG_LEVEL ??= 'silent';
 
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
