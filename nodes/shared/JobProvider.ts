@@ -71,6 +71,8 @@ export interface JobProvider {
 	readJob(body: unknown, ref?: JobRef): JobSnapshot;
 	/** Reads a create reply where it is not a whole job (AetherForge answers with the id alone). */
 	readCreatedJob?(body: unknown): JobSnapshot;
+	/** The reply as the item's `raw` shows it, where the wire form is unreadable (Pixxel's byte arrays). */
+	readableRaw?(body: unknown): unknown;
 	/** Maps the provider's status word; undefined for a status this package does not know. */
 	mapStatus(providerStatus: string): JobStatus | undefined;
 	readError(statusCode: number, body: unknown): ProviderErrorInfo;

@@ -12,7 +12,7 @@ import { ZodError } from 'zod';
 import type { NormalizedJob } from './JobItem';
 import { isFinalStatus } from './JobItem';
 import type { JobProvider, JobRef, ProviderErrorInfo, ProviderRequest } from './JobProvider';
-import { RequestBudget, backoffDelayMs, retryAfterMs, sleepUnlessAborted } from './timing';
+import { RequestBudget, Sleeper, backoffDelayMs, retryAfterMs } from './timing';
 
 export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
@@ -66,6 +66,8 @@ export class ProviderClient {
 
 	private readonly budget: RequestBudget;
 
+	private readonly sleeper: Sleeper;
+
 	private credentials?: Promise<ICredentialDataDecryptedObject>;
 
 	private baseUrl?: string;
@@ -76,11 +78,12 @@ export class ProviderClient {
 		private readonly options: ClientOptions = {},
 	) {
 		this.signal = options.signal ?? new AbortController().signal;
+		this.sleeper = new Sleeper(this.signal);
 		this.budget = new RequestBudget(options.requestsPerSecond ?? provider.waitDefaults.requestsPerSecond);
 	}
 
 	async sleep(ms: number): Promise<void> {
-		await sleepUnlessAborted(ms, this.signal);
+		await this.sleeper.sleep(ms);
 	}
 
 	async getJob(ref: JobRef, options: CallOptions & { includeRaw?: boolean } = {}): Promise<JobReading> {
@@ -120,7 +123,7 @@ export class ProviderClient {
 			nextCheckInSeconds: null,
 			workflowId: snapshot.workflowId ?? ref?.workflowId ?? null,
 		};
-		if (includeRaw) job.raw = body;
+		if (includeRaw) job.raw = this.provider.readableRaw ? this.provider.readableRaw(body) : body;
 		return { job, knownStatus: mapped !== undefined };
 	}
 
@@ -129,7 +132,7 @@ export class ProviderClient {
 		this.baseUrl ??= this.checkedBaseUrl(credentials, itemIndex);
 		const replayable = request.method === 'GET' || request.replayable === true;
 		for (let attempt = 1; ; attempt++) {
-			await this.budget.acquire(this.signal);
+			await this.budget.acquire(this.sleeper);
 			const canRetryFor = (waitMs: number) =>
 				retryUntil === undefined ? attempt < MAX_ATTEMPTS : Date.now() + waitMs < retryUntil;
 

@@ -162,7 +162,8 @@ function timedOut(
 	);
 }
 
-async function toOutputItem(fn: IExecuteFunctions, job: NormalizedJob, itemIndex: number): Promise<INodeExecutionData> {
+/** The output item of a job: the normalized job, with its outputs as binary data if the options ask for it. */
+export async function toOutputItem(fn: IExecuteFunctions, job: NormalizedJob, itemIndex: number): Promise<INodeExecutionData> {
 	const { downloadOutputs, binaryPropertyName } = itemOptions(fn, itemIndex);
 	const item: INodeExecutionData = { json: job as unknown as IDataObject };
 	if (downloadOutputs && job.outputs.length > 0) {

@@ -1,20 +1,30 @@
 import { sleep } from 'n8n-workflow';
 
 /**
- * Waits `ms`, or rejects as soon as `signal` aborts. The race keeps cancellation working on
- * older n8n versions whose `sleep` ignores its signal argument.
+ * Sleeps that end early when `signal` aborts. Each sleep gets a signal of its own, fed by one
+ * listener on the shared one, so a thousand waiting items do not pile listeners onto it.
  */
-export async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-	if (signal.aborted) throw abortReason(signal);
-	let onAbort = () => {};
-	const aborted = new Promise<never>((_, reject) => {
-		onAbort = () => reject(abortReason(signal));
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		await Promise.race([sleep(Math.max(0, ms), signal), aborted]);
-	} finally {
-		signal.removeEventListener('abort', onAbort);
+export class Sleeper {
+	private readonly sleeping = new Set<AbortController>();
+
+	constructor(private readonly signal: AbortSignal) {
+		signal.addEventListener('abort', () => this.sleeping.forEach((sleep) => sleep.abort(signal.reason)), { once: true });
+	}
+
+	async sleep(ms: number): Promise<void> {
+		if (this.signal.aborted) throw abortReason(this.signal);
+		const own = new AbortController();
+		this.sleeping.add(own);
+		// The race keeps cancellation working on older n8n versions whose `sleep` ignores its signal.
+		const aborted = new Promise<never>((_, reject) =>
+			own.signal.addEventListener('abort', () => reject(abortReason(own.signal)), { once: true }),
+		);
+		try {
+			await Promise.race([sleep(Math.max(0, ms), own.signal), aborted]);
+		} finally {
+			this.sleeping.delete(own);
+			own.abort();
+		}
 	}
 }
 
@@ -53,11 +63,11 @@ export class RequestBudget {
 		this.spacingMs = requestsPerSecond > 0 ? 1000 / requestsPerSecond : 0;
 	}
 
-	async acquire(signal: AbortSignal): Promise<void> {
+	async acquire(sleeper: Sleeper): Promise<void> {
 		const now = Date.now();
 		const slot = Math.max(now, this.nextSlotAt, this.pausedUntil);
 		this.nextSlotAt = slot + this.spacingMs;
-		if (slot > now) await sleepUnlessAborted(slot - now, signal);
+		if (slot > now) await sleeper.sleep(slot - now);
 	}
 
 	pauseFor(ms: number): void {
