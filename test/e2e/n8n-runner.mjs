@@ -415,16 +415,27 @@ export async function executeWorkflow(eng, userFolder, id, env, { timeoutMs = 30
 	const res = await n8nCommand(eng, ['execute', `--id=${id}`, '--rawOutput'], { userFolder, env, timeoutMs });
 	const output = res.stdout + '\n' + res.stderr;
 	const runObj = findRun(res.stdout) ?? findRun(output);
-	const base = { id, exitCode: res.code, durationMs: res.durationMs, stdout: res.stdout, stderr: res.stderr };
+	const base = { id, exitCode: res.code, signal: res.signal ?? undefined, durationMs: res.durationMs, stdout: res.stdout, stderr: res.stderr };
 	if (!runObj) {
-		// n8n failed before or outside the run (unknown node type, bad workflow, crash…)
+		// n8n failed before or outside the run (unknown node type, no start node, unknown id…):
+		// execute.js logs "Execution error:", a line of "=", the message, the description, the stack.
 		const text = logText(output);
-		const msg =
-			/Error executing workflow[\s\S]*?\n([^\n]+)/.exec(text)?.[1] ??
+		const lines = text.split('\n');
+		let msg;
+		let description;
+		for (let i = lines.length - 3; i >= 0; i--) {
+			if (lines[i].trim() === 'Execution error:' && /^=+$/.test(lines[i + 1].trim())) {
+				msg = lines[i + 2];
+				const next = lines[i + 3];
+				if (next && !/^\s+at /.test(lines[i + 4] ?? '') && !/^\w*Error: /.test(next)) description = next;
+				break;
+			}
+		}
+		msg ??=
 			/(The workflow with the id "[^"]+" does not exist\.)/.exec(text)?.[1] ??
-			text.trim().split('\n').filter(Boolean).pop() ??
+			lines.filter((l) => l.trim()).pop() ??
 			'no output';
-		return { ...base, status: 'error', error: { message: msg.trim() }, nodes: {}, json: {}, binary: {}, run: null, log: tail(text, 60) };
+		return { ...base, status: 'error', error: { message: msg.trim(), description: description?.trim() || undefined }, nodes: {}, json: {}, binary: {}, run: null, log: tail(text, 60) };
 	}
 	return { ...base, ...parseRun(runObj), run: runObj };
 }
@@ -490,19 +501,22 @@ export async function runN8n({ version = '2', tarball, workflows = [], credentia
 // ------------------------------------------------------------------ community package scanner
 
 /**
- * Runs n8n's community-package scanner offline: `analyzePackage(dir)` of
- * @n8n/scan-community-package (installed in the cache by install-n8n.sh) on an unpacked
- * tarball. Accepts a .tgz (unpacked into a temp folder) or a folder.
+ * Runs n8n's community-package scanner offline with `analyzePackage(dir, patterns)` of
+ * @n8n/scan-community-package (installed in the cache by install-n8n.sh).
+ *
+ * The published scanner (`analyzePackageByName`, needs the internet) lints two things and
+ * passes only if both pass; this does the same without downloading anything:
+ *   - the tarball ("dist" leg): every .js file in it, and its `package.json`;
+ *   - the source ("source" leg, when `source` is given, e.g. the repository root): its
+ *     `package.json` and the .js, .ts and .json files under `nodes/` and `credentials/` — upstream this is the
+ *     GitHub checkout its npm provenance points at.
+ * Each leg returns `{ passed: true }` or `{ passed: false, message, details }` (details: the
+ * ESLint "stylish" report). A .tgz is unpacked into a temp folder first.
+ *
+ * @returns {Promise<{passed: boolean, dist: object, source?: object}>}
  */
-export async function scanPackage(tarballOrDir, { cache = DEFAULT_CACHE } = {}) {
-	const m = loadManifest(cache);
-	if (!m.scanner?.installed) throw new Error(`the scanner is not installed: run \`bash ${INSTALL_SCRIPT} scanner\``);
-	const pkgDir = path.join(m.scanner.dir, 'node_modules', '@n8n', 'scan-community-package');
-	const pkg = JSON.parse(await readFile(path.join(pkgDir, 'package.json'), 'utf8'));
-	const entry = pkg.exports?.['.']?.import ?? pkg.exports?.['.']?.default ?? pkg.exports?.['.'] ?? pkg.main ?? 'index.js';
-	const mod = await import(pathToFileURL(path.join(pkgDir, typeof entry === 'string' ? entry : 'index.js')).href);
-	const analyzePackage = mod.analyzePackage ?? mod.default?.analyzePackage;
-	if (typeof analyzePackage !== 'function') throw new Error(`analyzePackage is not exported by ${pkgDir}`);
+export async function scanPackage(tarballOrDir, { source, cache = DEFAULT_CACHE } = {}) {
+	const scanner = await loadScanner(cache);
 	let dir = path.resolve(tarballOrDir);
 	let tmp;
 	if ((await stat(dir)).isFile()) {
@@ -513,10 +527,32 @@ export async function scanPackage(tarballOrDir, { cache = DEFAULT_CACHE } = {}) 
 		dir = path.join(tmp, entries.includes('package') ? 'package' : entries[0]);
 	}
 	try {
-		return await analyzePackage(dir);
+		const dist = await scanner.analyzePackage(dir, ['**/*.js', 'package.json']);
+		const out = { passed: dist.passed, dist: cleanScan(dist) };
+		if (source) {
+			const src = await scanner.analyzePackage(path.resolve(source), scanner.SOURCE_FILE_PATTERNS ?? ['package.json', '{nodes,credentials}/**/*.{js,ts,json}']);
+			out.source = cleanScan(src);
+			out.passed = out.passed && src.passed;
+		}
+		return out;
 	} finally {
 		if (tmp) await rm(tmp, { recursive: true, force: true });
 	}
+}
+
+function cleanScan(r) {
+	const { error, ...rest } = r ?? {};
+	return error ? { ...rest, error: String(error?.stack ?? error) } : rest;
+}
+
+async function loadScanner(cache) {
+	const m = loadManifest(cache);
+	if (!m.scanner?.installed) throw new Error(`the scanner is not installed: run \`bash ${INSTALL_SCRIPT} scanner\``);
+	const file = path.join(m.scanner.dir, 'node_modules', '@n8n', 'scan-community-package', 'scanner', 'scanner.mjs');
+	if (!existsSync(file)) throw new Error(`no ${file}: has @n8n/scan-community-package changed its layout?`);
+	const mod = await import(pathToFileURL(file).href);
+	if (typeof mod.analyzePackage !== 'function') throw new Error(`analyzePackage is not exported by ${file}`);
+	return mod;
 }
 
 // ------------------------------------------------------------------ CLI
@@ -541,7 +577,8 @@ const HELP = `usage:
         [--credentials creds.json]... [--execute id]... [--env K=V]... [--keep] [--raw]
       installs, imports, executes; prints one JSON object per execution (status, error, json per node);
       exits 1 when an execution did not succeed
-  node test/e2e/n8n-runner.mjs scan <pkg.tgz|dir>      n8n's community-package scanner, offline
+  node test/e2e/n8n-runner.mjs scan <pkg.tgz|dir> [--source repoDir]
+      n8n's community-package scanner, offline (tarball leg; with --source also the source leg)
   node test/e2e/n8n-runner.mjs selftest [--n8n 1|2|both]  probe package end to end (see selftest.mjs)
   cache: $N8N_E2E_CACHE or ~/.cache/n8n-nodes-async-jobs-e2e (install with test/e2e/install-n8n.sh)`;
 
@@ -568,9 +605,12 @@ async function cli(argv) {
 	}
 	if (cmd === 'scan') {
 		if (!args._[1]) throw new Error('scan needs a tarball or folder');
-		const result = await scanPackage(args._[1]);
-		console.log(JSON.stringify(result, null, 2));
-		return result?.passed === false ? 1 : 0;
+		const result = await scanPackage(args._[1], { source: args.source?.[0] });
+		for (const leg of ['dist', 'source']) {
+			if (result[leg]?.details) console.error(`--- ${leg}:\n${result[leg].details}`);
+		}
+		console.log(JSON.stringify({ ...result, dist: { ...result.dist, details: undefined }, source: result.source && { ...result.source, details: undefined } }, null, 2));
+		return result.passed ? 0 : 1;
 	}
 	if (cmd === 'selftest') {
 		const { selftest } = await import('./selftest.mjs');
