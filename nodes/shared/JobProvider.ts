@@ -63,6 +63,12 @@ export interface JobProvider {
 	displayName: string;
 	credentialType: string;
 	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+	/**
+	 * Why these credentials cannot authenticate any request (an empty field, a key that does not
+	 * parse), never quoting a secret; undefined when usable. Checked before the first request, so
+	 * a broken credential is one clear error rather than retried failed sends.
+	 */
+	credentialProblem?(credentials: ICredentialDataDecryptedObject): string | undefined;
 	waitDefaults: WaitDefaults;
 	/** Reads and checks the job the user names (Get Job, Wait For Job) before anything is sent. */
 	readJobRef(fn: IExecuteFunctions, itemIndex: number): JobRef;

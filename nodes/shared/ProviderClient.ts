@@ -216,6 +216,14 @@ export class ProviderClient {
 	}
 
 	private checkedBaseUrl(credentials: ICredentialDataDecryptedObject, itemIndex: number | undefined): string {
+		const problem = this.provider.credentialProblem?.(credentials);
+		if (problem) {
+			const name = this.ctx.getNode().credentials?.[this.provider.credentialType]?.name;
+			throw new NodeOperationError(this.ctx.getNode(), `The ${this.provider.displayName} credential${name ? ` "${name}"` : ''} cannot be used: ${problem}`, {
+				itemIndex,
+				description: `Open the credential and correct it; nothing was sent to ${this.provider.displayName}.`,
+			});
+		}
 		const baseUrl = this.provider.baseUrl(credentials);
 		if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
 			throw new NodeOperationError(this.ctx.getNode(), `The base URL in the ${this.provider.displayName} credential is not an http(s) address`, {
