@@ -1,11 +1,13 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { AetherForgeSimulator } from './aetherForge';
+import { PixxelSimulator } from './pixxel';
 import { SimulatorServer } from './server';
 
 export interface ProviderSimulators {
 	server: SimulatorServer;
 	aetherForge: AetherForgeSimulator;
+	pixxel: PixxelSimulator;
 	/** Credentials, by credential type, that point at this simulator with keys it accepts. */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	stop(): Promise<void>;
@@ -16,13 +18,16 @@ export async function startSimulators(options: { port?: number; speed?: number }
 	const server = new SimulatorServer({ speed: options.speed });
 	// One line per provider: its simulator, registered under its own path prefix.
 	const aetherForge = server.register(new AetherForgeSimulator(server));
+	const pixxel = server.register(new PixxelSimulator(server));
 	await server.start(options.port);
 	return {
 		server,
 		aetherForge,
+		pixxel,
 		credentials: {
 			// One entry per credential type, pointing at the provider's prefix with a key it accepts.
 			aetherForgeApi: { apiKey: 'af-test-key', baseUrl: server.baseUrl(aetherForge) },
+			pixxelApi: { apiKey: 'px-test-key', bearerPrefix: false, baseUrl: server.baseUrl(pixxel) },
 		},
 		stop: async () => await server.stop(),
 	};

@@ -1,0 +1,60 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class PixxelApi implements ICredentialType {
+	name = 'pixxelApi';
+
+	displayName = 'Pixxel Aurora API';
+
+	documentationUrl = 'https://github.com/n8n-nodes-async-jobs/n8n-nodes-async-jobs#pixxel-aurora';
+
+	icon = { light: 'file:../nodes/Pixxel/pixxel.svg', dark: 'file:../nodes/Pixxel/pixxel.dark.svg' } as const;
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: "A key of a project's service account, from the API tab of the Aurora settings",
+		},
+		{
+			displayName: 'Bearer Prefix',
+			name: 'bearerPrefix',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to send "Authorization: Bearer <key>" instead of the raw key the API documents',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.pixxel.space',
+			description: 'Change only to reach the API through a proxy',
+		},
+	];
+
+	// Pixxel documents the raw key as the whole header; some of its pages show a bearer token.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { Authorization: '={{$credentials.bearerPrefix ? "Bearer " : ""}}{{$credentials.apiKey}}' },
+		},
+	};
+
+	// Listing one workflow costs nothing; a rejected key is answered with 403.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v0/workflows',
+			qs: { limit: 1 },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 403, message: 'Pixxel rejected this API key (or it has no access to any project)' },
+			},
+		],
+	};
+}

@@ -1,0 +1,85 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, jobOptionsProperty, waitProperties } from '../shared/descriptions';
+import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
+import { GET_RESULTS, getResults, getResultsProperties } from './getResults';
+import { LIST_JOBS, listJobs, listJobsProperties } from './listJobs';
+import { buildCreateRequest, pixxelProvider } from './pixxelProvider';
+import { projectIdProperty, searchWorkflows, workflowProperty } from './workflowSelection';
+
+const defaults = pixxelProvider.waitDefaults;
+
+/** Pixxel jobs have no output links until Get Results packages them, so only it offers downloads. */
+function optionsProperties(): INodeProperties[] {
+	const withDownloads = jobOptionsProperty(defaults, [GET_RESULTS]);
+	const withoutDownloads = jobOptionsProperty(defaults, [CREATE_JOB, GET_JOB, WAIT_FOR_JOB, LIST_JOBS]);
+	withoutDownloads.options = withoutDownloads.options?.filter((option) => !['downloadOutputs', 'binaryPropertyName'].includes(option.name));
+	return [withDownloads, withoutDownloads];
+}
+
+export class Pixxel implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Pixxel Aurora',
+		name: 'pixxel',
+		icon: { light: 'file:pixxel.svg', dark: 'file:pixxel.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Run Pixxel Aurora workflows as jobs, follow them and fetch their results',
+		defaults: { name: 'Pixxel Aurora' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'pixxelApi', required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Create Job', value: CREATE_JOB, action: 'Create a job', description: 'Run an Aurora workflow as a new job' },
+					{ name: 'Get Job', value: GET_JOB, action: 'Get a job', description: 'Look up the status, progress and failure of a job' },
+					{
+						name: 'Get Results',
+						value: GET_RESULTS,
+						action: 'Get the results of a job',
+						description: "Get a link to a ZIP of a finished job's inputs and outputs, or the file itself",
+					},
+					{ name: 'List Jobs', value: LIST_JOBS, action: 'List jobs', description: 'List the jobs of a workflow, whoever started them' },
+					{ name: 'Wait For Job', value: WAIT_FOR_JOB, action: 'Wait for a job', description: 'Poll a job until it is done' },
+				],
+				default: CREATE_JOB,
+			},
+			projectIdProperty([CREATE_JOB, LIST_JOBS]),
+			workflowProperty,
+			{
+				displayName: 'Job ID',
+				name: 'jobId',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: 'e.g. {{ $json.jobId }}',
+				description: 'The ID of the job within the workflow, as Create Job and List Jobs output it in "jobId"',
+				displayOptions: { show: { operation: [GET_JOB, WAIT_FOR_JOB, GET_RESULTS] } },
+			},
+			...listJobsProperties,
+			...getResultsProperties,
+			...waitProperties(defaults, [CREATE_JOB]),
+			...optionsProperties(),
+		],
+	};
+
+	methods = { listSearch: { searchWorkflows } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeJobOperation.call(this, pixxelProvider, {
+			[CREATE_JOB]: createJob(buildCreateRequest),
+			[GET_JOB]: getJob,
+			[WAIT_FOR_JOB]: waitForJob,
+			[LIST_JOBS]: listJobs,
+			[GET_RESULTS]: getResults,
+		});
+	}
+}

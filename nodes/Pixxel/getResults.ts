@@ -1,0 +1,106 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { JobRef } from '../shared/JobProvider';
+import type { ProviderClient } from '../shared/ProviderClient';
+import type { JobOperation } from '../shared/operations';
+import { toOutputItem } from '../shared/operations';
+import { nextPollDelayMs } from '../shared/pollSchedule';
+import { downloadSchema, jobsPath, parseReply } from './pixxelProvider';
+
+export const GET_RESULTS = 'getResults';
+
+interface PackageSettings {
+	pollInterval?: number;
+	timeout?: number;
+}
+
+const PACKAGE_DEFAULTS = { pollIntervalSeconds: 5, maxIntervalSeconds: 60, timeoutMinutes: 10 };
+const { pollIntervalSeconds, timeoutMinutes } = PACKAGE_DEFAULTS;
+
+export const getResultsProperties: INodeProperties[] = [
+	{
+		displayName: 'Package Settings',
+		name: 'packageSettings',
+		type: 'collection',
+		placeholder: 'Add Setting',
+		default: {},
+		description: 'Pixxel packages the results as a ZIP and answers "pending" until it is ready',
+		displayOptions: { show: { operation: [GET_RESULTS] } },
+		options: [
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 0.1, numberPrecision: 1 },
+				default: pollIntervalSeconds,
+				description: 'Shortest time between two asks while the package is pending',
+			},
+			{
+				displayName: 'Timeout (Minutes)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 0.01, numberPrecision: 2 },
+				default: timeoutMinutes,
+				description: 'How long to wait for the package to be ready',
+			},
+		],
+	},
+];
+
+/**
+ * Get Results: the job as a normalized item whose one output is the signed URL of the ZIP of
+ * its inputs and outputs (downloaded into binary data with the "Download Outputs" option).
+ */
+export const getResults: JobOperation = async ({ fn, client }, itemIndex) => {
+	const ref = client.provider.readJobRef(fn, itemIndex);
+	const { includeRaw } = fn.getNodeParameter('options', itemIndex, {}) as { includeRaw?: boolean };
+	const { job } = await client.getJob(ref, { itemIndex, includeRaw });
+	if (!job.done) {
+		throw new NodeOperationError(fn.getNode(), `Job ${ref.jobId} is still "${job.providerStatus}": its results can be fetched once it has finished`, {
+			itemIndex,
+			description: 'Put Wait For Job (or Create Job with "Wait for Completion") before Get Results.',
+		});
+	}
+	const url = await waitForPackage(fn, client, ref, itemIndex);
+	job.outputs = [{ url, kind: 'file', format: 'zip' }];
+	return await toOutputItem(fn, job, itemIndex);
+};
+
+/** Asks for the package (PUT, safe to repeat) until Pixxel answers `ready` with its signed URL. */
+async function waitForPackage(fn: IExecuteFunctions, client: ProviderClient, { workflowId, jobId }: JobRef, itemIndex: number): Promise<string> {
+	const settings = fn.getNodeParameter('packageSettings', itemIndex, {}) as PackageSettings;
+	const schedule = {
+		floorMs: (settings.pollInterval ?? PACKAGE_DEFAULTS.pollIntervalSeconds) * 1000,
+		maxMs: PACKAGE_DEFAULTS.maxIntervalSeconds * 1000,
+	};
+	const timeoutMs = (settings.timeout ?? PACKAGE_DEFAULTS.timeoutMinutes) * 60_000;
+	const startedAt = Date.now();
+	const deadline = startedAt + timeoutMs;
+	const request = {
+		method: 'PUT' as const,
+		path: `${jobsPath(workflowId)}/${encodeURIComponent(jobId)}/download`,
+		replayable: true,
+		purpose: `package the results of job ${jobId}`,
+	};
+
+	for (;;) {
+		const body = await client.request(request, { itemIndex, retryUntil: deadline });
+		const { status, signed_url: signedUrl } = parseReply(fn.getNode(), downloadSchema, body, 'a download package', itemIndex);
+		const word = status.trim().toLowerCase();
+		if (word === 'ready' && signedUrl) return signedUrl;
+		if (/^(failed|error)/.test(word)) {
+			throw new NodeOperationError(fn.getNode(), `Pixxel could not package the results of job ${jobId}: the package is "${status}"`, {
+				itemIndex,
+			});
+		}
+		const remainingMs = deadline - Date.now();
+		if (remainingMs <= 0) {
+			throw new NodeOperationError(fn.getNode(), `The results package of job ${jobId} is still "${status}" after ${Math.round(timeoutMs / 1000)} s`, {
+				itemIndex,
+				description: 'Raise "Timeout" in the package settings, or run Get Results again later.',
+			});
+		}
+		await client.sleep(Math.min(nextPollDelayMs(Date.now() - startedAt, null, schedule), remainingMs));
+	}
+}

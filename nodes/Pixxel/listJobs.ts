@@ -1,0 +1,101 @@
+import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
+
+import type { JobStatus, NormalizedJob } from '../shared/JobItem';
+import { JOB_STATUSES } from '../shared/JobItem';
+import type { ProviderClient } from '../shared/ProviderClient';
+import type { JobOperation } from '../shared/operations';
+import { jobListSchema, jobsPath, parseReply, readWorkflowId } from './pixxelProvider';
+
+export const LIST_JOBS = 'listJobs';
+
+interface ListFilters {
+	statuses?: JobStatus[];
+	providerStatus?: string;
+}
+
+export const listJobsProperties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show: { operation: [LIST_JOBS] } },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { operation: [LIST_JOBS], returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: { operation: [LIST_JOBS] } },
+		options: [
+			{
+				displayName: 'Provider Status',
+				name: 'providerStatus',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. completed',
+				description: "Pixxel's own status word, sent to the API as its status filter (exact word)",
+			},
+			{
+				displayName: 'Status',
+				name: 'statuses',
+				type: 'multiOptions',
+				options: JOB_STATUSES.map((status) => ({ name: status.charAt(0).toUpperCase() + status.slice(1), value: status })),
+				default: [],
+				description: "Keep only jobs whose normalized status is one of these, whatever Pixxel's word for it",
+			},
+		],
+	},
+];
+
+/** All jobs of a workflow, normalized (the list holds summaries: no tasks, no spec). */
+export async function listWorkflowJobs(
+	client: ProviderClient,
+	node: INode,
+	workflowId: string,
+	{ providerStatus, includeRaw, itemIndex }: { providerStatus?: string; includeRaw?: boolean; itemIndex?: number } = {},
+): Promise<NormalizedJob[]> {
+	const body = await client.request(
+		{
+			method: 'GET',
+			path: jobsPath(workflowId),
+			qs: providerStatus ? { status: providerStatus } : undefined,
+			purpose: `list the jobs of workflow ${workflowId}`,
+		},
+		{ itemIndex },
+	);
+	const { jobs } = parseReply(node, jobListSchema, body, 'a job list', itemIndex);
+	return (jobs ?? []).map((summary) => {
+		const { job } = client.toNormalizedJob(summary, undefined, { itemIndex, includeRaw });
+		job.workflowId ??= workflowId;
+		return job;
+	});
+}
+
+/** List Jobs: one item per job of the workflow, newest first, so a schedule can pick up jobs started elsewhere. */
+export const listJobs: JobOperation = async ({ fn, client }, itemIndex) => {
+	const workflowId = readWorkflowId(fn, itemIndex);
+	const filters = fn.getNodeParameter('filters', itemIndex, {}) as ListFilters;
+	const returnAll = fn.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? Infinity : (fn.getNodeParameter('limit', itemIndex, 50) as number);
+	const { includeRaw } = fn.getNodeParameter('options', itemIndex, {}) as { includeRaw?: boolean };
+
+	const jobs = await listWorkflowJobs(client, fn.getNode(), workflowId, { providerStatus: filters.providerStatus?.trim(), includeRaw, itemIndex });
+	const statuses = filters.statuses ?? [];
+	return jobs
+		.filter((job) => statuses.length === 0 || statuses.includes(job.status))
+		.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))
+		.slice(0, limit)
+		.map((job) => ({ json: job as unknown as IDataObject }));
+};
