@@ -3,11 +3,13 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { AetherForgeSimulator } from './aetherForge';
 import { PixxelSimulator } from './pixxel';
 import { SimulatorServer } from './server';
+import { TensorArtSimulator } from './tensorArt';
 
 export interface ProviderSimulators {
 	server: SimulatorServer;
 	aetherForge: AetherForgeSimulator;
 	pixxel: PixxelSimulator;
+	tensorArt: TensorArtSimulator;
 	/** Credentials, by credential type, that point at this simulator with keys it accepts. */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	stop(): Promise<void>;
@@ -19,15 +21,18 @@ export async function startSimulators(options: { port?: number; speed?: number }
 	// One line per provider: its simulator, registered under its own path prefix.
 	const aetherForge = server.register(new AetherForgeSimulator(server));
 	const pixxel = server.register(new PixxelSimulator(server));
+	const tensorArt = server.register(new TensorArtSimulator(server));
 	await server.start(options.port);
 	return {
 		server,
 		aetherForge,
 		pixxel,
+		tensorArt,
 		credentials: {
 			// One entry per credential type, pointing at the provider's prefix with a key it accepts.
 			aetherForgeApi: { apiKey: 'af-test-key', baseUrl: server.baseUrl(aetherForge) },
 			pixxelApi: { apiKey: 'px-test-key', bearerPrefix: false, baseUrl: server.baseUrl(pixxel) },
+			tensorArtApi: { endpoint: 'custom', customUrl: server.baseUrl(tensorArt), authentication: 'apiKey', apiKey: 'tams-test-key' },
 		},
 		stop: async () => await server.stop(),
 	};

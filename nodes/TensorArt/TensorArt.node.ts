@@ -1,0 +1,127 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { jobOptionsProperty, waitProperties } from '../shared/descriptions';
+import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
+import { cancelJob } from './actions/cancelJob';
+import { checkParams } from './actions/checkParams';
+import { buildCreateRequest, createOptions, paramsProperty } from './actions/createJob';
+import { buildTemplateRequest, templateFieldsProperty, templateIdProperty } from './actions/createJobFromTemplate';
+import { getTemplate } from './actions/getTemplate';
+import {
+	CANCEL_JOB,
+	CHECK_PARAMS,
+	CREATE_JOB,
+	CREATE_JOB_FROM_TEMPLATE,
+	GET_JOB,
+	GET_TEMPLATE,
+	UPLOAD_IMAGE,
+	WAIT_FOR_JOB,
+} from './actions/operationNames';
+import { uploadImage, uploadImageProperties } from './actions/uploadImage';
+import { tensorArtProvider } from './tensorArtProvider';
+
+const defaults = tensorArtProvider.waitDefaults;
+const CREATE_OPERATIONS = [CREATE_JOB, CREATE_JOB_FROM_TEMPLATE];
+const JOB_OPERATIONS = [...CREATE_OPERATIONS, GET_JOB, WAIT_FOR_JOB, CANCEL_JOB];
+
+/** The shared job options plus TAMS's create options, in the alphabetical order n8n shows. */
+function optionsProperty(): INodeProperties {
+	const shared = jobOptionsProperty(defaults, JOB_OPERATIONS);
+	const options = [...(shared.options as INodeProperties[]), ...createOptions];
+	return { ...shared, options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)) };
+}
+
+export class TensorArt implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Tensor.Art',
+		name: 'tensorArt',
+		icon: { light: 'file:tensorArt.svg', dark: 'file:tensorArt.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Run ComfyUI workflows and templates on Tensor.Art TAMS, follow the jobs and get their images and videos',
+		defaults: { name: 'Tensor.Art' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'tensorArtApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Image', value: 'image' },
+					{ name: 'Job', value: 'job' },
+					{ name: 'Template', value: 'template' },
+				],
+				default: 'job',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['job'] } },
+				options: [
+					{ name: 'Cancel', value: CANCEL_JOB, action: 'Cancel a job', description: 'Stop a job that has not finished' },
+					{ name: 'Check Params', value: CHECK_PARAMS, action: 'Check job params', description: 'Whether TAMS takes the params, and their price in credits, before spending any' },
+					{ name: 'Create', value: CREATE_JOB, action: 'Create a job', description: 'Run a workflow given as ComfyUI API-format params' },
+					{ name: 'Create From Template', value: CREATE_JOB_FROM_TEMPLATE, action: 'Create a job from a template', description: 'Run a workflow template with your field values' },
+					{ name: 'Get', value: GET_JOB, action: 'Get a job', description: 'Look up the status, progress and outputs of a job' },
+					{ name: 'Wait For', value: WAIT_FOR_JOB, action: 'Wait for a job', description: 'Poll a job until it is done' },
+				],
+				default: CREATE_JOB,
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['template'] } },
+				options: [{ name: 'Get', value: GET_TEMPLATE, action: 'Get a template', description: 'Get the name and editable fields of a workflow template' }],
+				default: GET_TEMPLATE,
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['image'] } },
+				options: [{ name: 'Upload', value: UPLOAD_IMAGE, action: 'Upload an image', description: 'Upload binary data for workflows that load an image; outputs its resourceId' }],
+				default: UPLOAD_IMAGE,
+			},
+			paramsProperty([CREATE_JOB, CHECK_PARAMS]),
+			templateIdProperty,
+			templateFieldsProperty,
+			{
+				displayName: 'Job ID',
+				name: 'jobId',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: '881417947308949275',
+				description: 'The ID of the job as text, as Create outputs it in "jobId"',
+				displayOptions: { show: { operation: [GET_JOB, WAIT_FOR_JOB, CANCEL_JOB] } },
+			},
+			...uploadImageProperties,
+			...waitProperties(defaults, CREATE_OPERATIONS),
+			optionsProperty(),
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeJobOperation.call(this, tensorArtProvider, {
+			[CREATE_JOB]: createJob(buildCreateRequest),
+			[CREATE_JOB_FROM_TEMPLATE]: createJob(buildTemplateRequest),
+			[GET_JOB]: getJob,
+			[WAIT_FOR_JOB]: waitForJob,
+			[CANCEL_JOB]: cancelJob,
+			[CHECK_PARAMS]: checkParams,
+			[GET_TEMPLATE]: getTemplate,
+			[UPLOAD_IMAGE]: uploadImage,
+		});
+	}
+}

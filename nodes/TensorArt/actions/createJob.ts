@@ -1,0 +1,98 @@
+import { randomUUID } from 'crypto';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ProviderRequest } from '../../shared/JobProvider';
+import { CREATE_JOB, CREATE_JOB_FROM_TEMPLATE } from './operationNames';
+
+
+/** The `params` field, shown for Create Job and Check Params. */
+export function paramsProperty(operations: string[]): INodeProperties {
+	return {
+		displayName: 'Params (JSON)',
+		name: 'params',
+		type: 'json',
+		required: true,
+		default: '{\n  "1": {\n    "classType": "CheckpointLoaderSimple",\n    "inputs": { "ckpt_name": "757279507095956705" }\n  }\n}',
+		description:
+			'The workflow in ComfyUI API format: node IDs mapped to {"classType", "inputs"}; links are ["nodeId", outputIndex] and models are Tensor.Art model IDs. An expression may hand over an object from the previous node. A ComfyUI export\'s "class_type" is accepted.',
+		displayOptions: { show: { operation: operations } },
+	};
+}
+
+/** Create options of TAMS beside the shared job options. */
+export const createOptions: INodeProperties[] = [
+	{
+		displayName: 'Notify URL',
+		name: 'runningNotifyUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://example.com/webhook/tams',
+		description: 'URL Tensor.Art calls as the job runs (sent as runningNotifyUrl), e.g. the resume URL of a Wait node',
+		displayOptions: { show: { '/operation': [CREATE_JOB] } },
+	},
+	{
+		displayName: 'Request ID',
+		name: 'requestId',
+		type: 'string',
+		default: '',
+		description:
+			"Tensor.Art makes one job per request ID. Empty: a new ID per item and run (retries of the item reuse it). Set it, e.g. from the item's own ID, so that running the same item again returns its job instead of a second one.",
+		displayOptions: { show: { '/operation': [CREATE_JOB, CREATE_JOB_FROM_TEMPLATE] } },
+	},
+];
+
+/** POST /v1/jobs/workflow with the item's params, checked before anything is sent. */
+export function buildCreateRequest(fn: IExecuteFunctions, itemIndex: number): ProviderRequest {
+	const options = fn.getNodeParameter('options', itemIndex, {}) as { runningNotifyUrl?: string };
+	const body: IDataObject = { requestId: requestIdOf(fn, itemIndex), params: readParams(fn, itemIndex) };
+	const notifyUrl = options.runningNotifyUrl?.trim();
+	if (notifyUrl) body.runningNotifyUrl = notifyUrl;
+	return createRequest('/v1/jobs/workflow', body);
+}
+
+export function createRequest(path: string, body: IDataObject): ProviderRequest {
+	// Sent again after a lost answer: TAMS returns the job already made for this requestId.
+	return { method: 'POST', path, body, replayable: true, purpose: 'create the job' };
+}
+
+export function requestIdOf(fn: IExecuteFunctions, itemIndex: number): string {
+	const { requestId } = fn.getNodeParameter('options', itemIndex, {}) as { requestId?: unknown };
+	const given = typeof requestId === 'number' ? String(requestId) : typeof requestId === 'string' ? requestId.trim() : '';
+	return given || randomUUID();
+}
+
+/**
+ * The item's params as TAMS takes them: a non-empty map of nodes that each name a `classType`.
+ * ComfyUI's own export says `class_type` and adds `_meta` (editor titles); both are adapted.
+ */
+export function readParams(fn: IExecuteFunctions, itemIndex: number): IDataObject {
+	const invalid = (problem: string, description?: string) =>
+		new NodeOperationError(fn.getNode(), `The params of item ${itemIndex} ${problem}`, {
+			itemIndex,
+			description: description ?? 'Params map node IDs to nodes, e.g. {"3": {"classType": "KSampler", "inputs": {…}}}.',
+		});
+	let params = fn.getNodeParameter('params', itemIndex, '') as unknown;
+	if (typeof params === 'string') {
+		if (params.trim() === '') throw invalid('are empty');
+		try {
+			params = JSON.parse(params);
+		} catch (error) {
+			throw invalid(`are not valid JSON: ${(error as Error).message}`, 'Check quotes and commas, or build the params with an expression such as {{ $json.params }}.');
+		}
+	}
+	if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+		throw invalid(`must be a JSON object of nodes, not ${Array.isArray(params) ? 'a list' : typeof params}`);
+	}
+	const entries = Object.entries(params as IDataObject);
+	if (entries.length === 0) throw invalid('have no nodes');
+	const adapted: IDataObject = {};
+	for (const [nodeId, node] of entries) {
+		if (typeof node !== 'object' || node === null || Array.isArray(node)) throw invalid(`have node "${nodeId}" that is not an object`);
+		const { class_type: comfyClassType, _meta: _editorMeta, ...rest } = node as IDataObject;
+		const classType = rest.classType ?? comfyClassType;
+		if (typeof classType !== 'string' || classType.trim() === '') throw invalid(`have node "${nodeId}" without a classType`);
+		adapted[nodeId] = { ...rest, classType };
+	}
+	return adapted;
+}

@@ -1,0 +1,81 @@
+import type { INodeProperties, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { z } from 'zod';
+
+import type { JobOperation } from '../../shared/operations';
+import { requiredString } from '../../shared/parameters';
+import { UPLOAD_IMAGE } from './operationNames';
+
+export const uploadImageProperties: INodeProperties[] = [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		description: "Name of the input item's binary property that holds the image",
+		displayOptions: { show: { operation: [UPLOAD_IMAGE] } },
+	},
+	{
+		displayName: 'Keep For (Seconds)',
+		name: 'expireSec',
+		type: 'number',
+		typeOptions: { minValue: 60 },
+		default: 3600,
+		description: 'How long Tensor.Art keeps the uploaded image for jobs to use',
+		displayOptions: { show: { operation: [UPLOAD_IMAGE] } },
+	},
+];
+
+const slotSchema = z.object({
+	resourceId: z.string().min(1),
+	putUrl: z.string().url(),
+	headers: z.record(z.union([z.string(), z.number()])).nullish(),
+});
+
+/**
+ * An upload slot (POST /v1/resource/image), then the image PUT to the slot's storage URL with
+ * the slot's headers. The `resourceId` goes into params where a node loads an image.
+ */
+export const uploadImage: JobOperation = async ({ fn, client }, itemIndex) => {
+	const property = requiredString(fn, 'binaryPropertyName', itemIndex, 'Input Binary Field');
+	const binary = fn.helpers.assertBinaryData(itemIndex, property);
+	if (!binary.mimeType.startsWith('image/')) {
+		throw new NodeOperationError(fn.getNode(), `The binary property "${property}" of item ${itemIndex} holds ${binary.mimeType}, not an image`, { itemIndex });
+	}
+	const bytes = await fn.helpers.getBinaryDataBuffer(itemIndex, property);
+	const expireSec = fn.getNodeParameter('expireSec', itemIndex, 3600) as number;
+
+	// An unused slot simply expires, so asking again after a lost answer is harmless.
+	const reply = await client.request(
+		{ method: 'POST', path: '/v1/resource/image', body: { expireSec: String(Math.round(expireSec)) }, replayable: true, purpose: 'open an image upload' },
+		{ itemIndex },
+	);
+	const slot = slotSchema.safeParse(reply);
+	if (!slot.success) {
+		throw new NodeApiError(fn.getNode(), { reply: JSON.stringify(reply ?? null).slice(0, 300) }, {
+			message: 'Tensor.Art answered the upload request without a resourceId and putUrl',
+			itemIndex,
+		});
+	}
+	const { resourceId, putUrl, headers } = slot.data;
+	try {
+		// The storage URL is signed by Tensor.Art: no credential goes with it.
+		await fn.helpers.httpRequest({
+			method: 'PUT',
+			url: putUrl,
+			headers: Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)])),
+			body: bytes,
+			timeout: 120_000,
+		});
+	} catch (error) {
+		throw new NodeApiError(fn.getNode(), error as JsonObject, {
+			message: `Could not upload the image of item ${itemIndex} to Tensor.Art's storage`,
+			description: 'The upload slot may have expired or been refused; run the item again for a new slot.',
+			itemIndex,
+		});
+	}
+	return {
+		json: { resourceId, fileName: binary.fileName ?? null, mimeType: binary.mimeType, fileSize: bytes.length },
+	};
+};
