@@ -65,9 +65,24 @@ export function registerNodeType(name: string, type: INodeType): void {
 	extraNodeTypes.set(name, type);
 }
 
+/** n8n's own nodes (triggers, IF, Wait …), loaded on first use from n8n-nodes-base. */
+const baseNodeTypes = new Map<string, INodeType | IVersionedNodeType>();
+function loadBaseNodeType(type: string): INodeType | IVersionedNodeType | undefined {
+	const name = type.replace(/^n8n-nodes-base\./, '');
+	if (name === type) return undefined;
+	if (!baseNodeTypes.has(name)) {
+		const basePackage = require('n8n-nodes-base/package.json') as { n8n: { nodes: string[] } };
+		const file = basePackage.n8n.nodes.find((candidate) => path.basename(candidate).toLowerCase() === `${name.toLowerCase()}.node.js`);
+		if (!file) return undefined;
+		const exported = require(`n8n-nodes-base/${file}`) as Record<string, new () => INodeType | IVersionedNodeType>;
+		baseNodeTypes.set(name, new (Object.values(exported)[0])());
+	}
+	return baseNodeTypes.get(name);
+}
+
 const nodeTypes: INodeTypes = {
 	getByName(type: string): INodeType | IVersionedNodeType {
-		const found = ourNodeTypes.get(type) ?? extraNodeTypes.get(type);
+		const found = ourNodeTypes.get(type) ?? extraNodeTypes.get(type) ?? loadBaseNodeType(type);
 		if (!found) throw new Error(`Unknown node type ${type}`);
 		return found;
 	},
@@ -182,18 +197,44 @@ export interface RunningWorkflow {
 	cancel(): void;
 }
 
-/** Starts a workflow in the engine; `cancel()` stops it as n8n's "Stop" button does. */
-export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): RunningWorkflow {
-	const nodes = workflowJson.nodes.map((node) => withCredentialRefs({ ...node }));
-	const workflow = new Workflow({
+/** An n8n `Workflow` of these nodes, with this package's node types, as the engine runs it. */
+export function createWorkflow(workflowJson: WorkflowJson): Workflow {
+	return new Workflow({
 		id: 'test',
 		name: workflowJson.name ?? 'test',
-		nodes,
+		nodes: workflowJson.nodes.map((node) => withCredentialRefs({ ...node })),
 		connections: workflowJson.connections,
 		nodeTypes,
 		active: false,
 		settings: workflowJson.settings,
 	});
+}
+
+/** What n8n hands every node context: the test credentials and, for a run, its lifecycle hooks. */
+export function createAdditionalData(
+	credentials: Record<string, ICredentialDataDecryptedObject> = {},
+	hooks?: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
+	return {
+		hooks,
+		executionId: 'test-execution',
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		variables: {},
+		currentNodeParameters: undefined,
+		userId: 'test-user',
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/** Starts a workflow in the engine; `cancel()` stops it as n8n's "Stop" button does. */
+export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): RunningWorkflow {
+	const workflow = createWorkflow(workflowJson);
+	const nodes = Object.values(workflow.nodes);
 	const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', 'test-execution', {
 		id: 'test',
 		name: 'test',
@@ -205,20 +246,7 @@ export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = 
 		updatedAt: new Date(),
 	} as never);
 	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-	const additionalData = {
-		hooks,
-		executionId: 'test-execution',
-		credentialsHelper: new TestCredentialsHelper(options.credentials ?? {}),
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		variables: {},
-		currentNodeParameters: undefined,
-		userId: 'test-user',
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = createAdditionalData(options.credentials, hooks);
 
 	const startNode = options.startNode ? workflow.getNode(options.startNode)! : nodes[0];
 	const startItems: INodeExecutionData[] = options.inputItems ?? (options.input ?? [{}]).map((json) => ({ json }));
