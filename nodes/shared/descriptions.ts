@@ -16,7 +16,7 @@ function waitFields({ pollIntervalSeconds, maxIntervalSeconds, timeoutMinutes }:
 			typeOptions: { minValue: 0.1, numberPrecision: 1 },
 			default: pollIntervalSeconds,
 			description:
-				'Shortest time between two status checks. Later checks are spaced by about 10% of the time already waited, so long jobs cost few requests.',
+				"Shortest time between two status checks. Later checks are spaced by about 10% of the time already waited (or jump to when the provider's estimate says the job can end), so long jobs cost few requests and a finished job is seen within about 10% of its run time.",
 		},
 		{
 			displayName: 'Max Interval (Seconds)',
@@ -135,7 +135,8 @@ export function jobOptionsProperty({ requestsPerSecond }: WaitDefaults, jobOpera
 				type: 'number',
 				typeOptions: { minValue: 0.1 },
 				default: requestsPerSecond,
-				description: "Requests all items of this node may send per second together, to stay under the provider's rate limit",
+				description:
+					"Requests all items of this node may send per second together, to stay under the provider's rate limit. A refused request (429) pauses all items for as long as the provider asks, then they go on at a slower pace.",
 			},
 			{
 				displayName: 'Request Timeout (Seconds)',

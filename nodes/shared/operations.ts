@@ -2,7 +2,7 @@ import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { NormalizedJob } from './JobItem';
-import type { JobProvider, JobRef, ProviderRequest } from './JobProvider';
+import type { JobProvider, JobRef, ProviderRequest, WaitDefaults } from './JobProvider';
 import { ProviderClient } from './ProviderClient';
 import { nextPollDelayMs } from './pollSchedule';
 import type { ItemResult } from './runItems';
@@ -61,18 +61,25 @@ function itemOptions(fn: IExecuteFunctions, itemIndex: number): JobOptions {
 export const getJob: JobOperation = async ({ fn, client }, itemIndex) => {
 	const ref = client.provider.readJobRef(fn, itemIndex);
 	const { job } = await client.getJob(ref, { itemIndex, includeRaw: itemOptions(fn, itemIndex).includeRaw });
-	if (!job.done) {
-		const { pollIntervalSeconds, maxIntervalSeconds } = client.provider.waitDefaults;
-		const age = job.createdAt ? Math.max(0, Date.now() - Date.parse(job.createdAt)) : 0;
-		job.nextCheckInSeconds = toSeconds(
-			nextPollDelayMs(age, secondsToMs(job.estimatedSecondsLeft), {
-				floorMs: pollIntervalSeconds * 1000,
-				maxMs: maxIntervalSeconds * 1000,
-			}),
-		);
-	}
+	suggestNextCheck(job, client.provider.waitDefaults);
 	return await toOutputItem(fn, job, itemIndex);
 };
+
+/**
+ * For an item that leaves the node unfinished (Get Job, Create Job without waiting): when to look
+ * again, on Wait For Job's schedule from the job's age where the provider tells it. It is what
+ * n8n's Wait node should wait in a loop for jobs of hours, so no worker is held meanwhile.
+ */
+function suggestNextCheck(job: NormalizedJob, { pollIntervalSeconds, maxIntervalSeconds }: WaitDefaults): void {
+	if (job.done) return;
+	const createdAt = job.createdAt ? Date.parse(job.createdAt) : NaN;
+	const age = Number.isFinite(createdAt) ? Math.max(0, Date.now() - createdAt) : 0;
+	const delayMs = nextPollDelayMs(age, secondsToMs(job.estimatedSecondsLeft), {
+		floorMs: pollIntervalSeconds * 1000,
+		maxMs: maxIntervalSeconds * 1000,
+	});
+	job.nextCheckInSeconds = toSeconds(delayMs);
+}
 
 export const waitForJob: JobOperation = async ({ fn, client }, itemIndex) => {
 	const ref = client.provider.readJobRef(fn, itemIndex);
@@ -91,6 +98,8 @@ export function createJob(
 		let { job } = client.toNormalizedJob(body, undefined, { itemIndex, includeRaw });
 		if (fn.getNodeParameter('waitForCompletion', itemIndex, false) && !job.done) {
 			job = await waitUntilDone(fn, client, { jobId: job.jobId, workflowId: job.workflowId ?? undefined }, itemIndex);
+		} else {
+			suggestNextCheck(job, client.provider.waitDefaults);
 		}
 		return await toOutputItem(fn, job, itemIndex);
 	};

@@ -48,29 +48,39 @@ export function retryAfterMs(headers: Record<string, unknown> | undefined): numb
 	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** How much a 429 slows the pace of the run: the provider's limit is below the pace we assumed. */
+const SLOWDOWN_ON_429 = 1.5;
+
 /**
  * One request budget for all items of a node run: requests are spaced to the provider's rate,
- * and a 429 pauses every waiting item, not just the one that saw it.
+ * and a 429 pauses every waiting item, not just the one that saw it, and slows the pace.
  */
 export class RequestBudget {
 	private nextSlotAt = 0;
 
 	private pausedUntil = 0;
 
-	private readonly spacingMs: number;
+	private spacingMs: number;
 
 	constructor(requestsPerSecond: number) {
 		this.spacingMs = requestsPerSecond > 0 ? 1000 / requestsPerSecond : 0;
 	}
 
 	async acquire(sleeper: Sleeper): Promise<void> {
-		const now = Date.now();
-		const slot = Math.max(now, this.nextSlotAt, this.pausedUntil);
-		this.nextSlotAt = slot + this.spacingMs;
-		if (slot > now) await sleeper.sleep(slot - now);
+		for (;;) {
+			const now = Date.now();
+			const slot = Math.max(now, this.nextSlotAt, this.pausedUntil);
+			this.nextSlotAt = slot + this.spacingMs;
+			if (slot > now) await sleeper.sleep(slot - now);
+			// A 429 that came while this request waited for its slot pauses it too.
+			if (this.pausedUntil <= slot) return;
+		}
 	}
 
 	pauseFor(ms: number): void {
-		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+		const now = Date.now();
+		// Requests already on their way meet the same limit: one refusal episode slows the pace once.
+		if (now >= this.pausedUntil) this.spacingMs *= SLOWDOWN_ON_429;
+		this.pausedUntil = Math.max(this.pausedUntil, now + ms);
 	}
 }

@@ -65,7 +65,10 @@ export interface LoggedRequest {
 	headers: IncomingMessage['headers'];
 	body: string;
 	status: number | 'reset';
+	/** Real time (ms) the request arrived. */
 	at: number;
+	/** The same moment on the simulator's clock, as the provider saw it. */
+	simAt: number;
 }
 
 /** The simulator's clock: `speed` > 1 runs job lifecycles faster than real time. */
@@ -75,7 +78,17 @@ export class SimClock {
 	constructor(public speed = 1) {}
 
 	now(): number {
-		return this.startReal + (Date.now() - this.startReal) * this.speed;
+		return this.simTime(Date.now());
+	}
+
+	/** A real time (epoch ms) on this clock. */
+	simTime(realMs: number): number {
+		return this.startReal + (realMs - this.startReal) * this.speed;
+	}
+
+	/** A time on this clock as real time (epoch ms): what a client's own clock reads then. */
+	realTime(simMs: number): number {
+		return this.startReal + (simMs - this.startReal) / this.speed;
 	}
 }
 
@@ -174,6 +187,7 @@ export class SimulatorServer {
 		const provider = this.providers.find((candidate) => url.pathname.startsWith(`${candidate.prefix}/`));
 		const prefix = provider?.prefix ?? '';
 		const path = url.pathname.slice(prefix.length);
+		const simAt = this.clock.now();
 		const entry: LoggedRequest = {
 			prefix,
 			method,
@@ -183,6 +197,7 @@ export class SimulatorServer {
 			body: rawBody.toString('utf8'),
 			status: 0,
 			at: Date.now(),
+			simAt,
 		};
 		this.log.push(entry);
 
@@ -205,7 +220,7 @@ export class SimulatorServer {
 
 		let reply: SimReply;
 		try {
-			reply = await provider.handle({ method, path, query: url.searchParams, headers: req.headers, rawBody, at: this.clock.now() });
+			reply = await provider.handle({ method, path, query: url.searchParams, headers: req.headers, rawBody, at: simAt });
 		} catch (error) {
 			reply = { status: 500, body: { message: `simulator error: ${(error as Error).message}` } };
 		}

@@ -1,0 +1,323 @@
+/**
+ * Wait For Job at scale, in n8n's engine against the simulators: many waits side by side in a
+ * bounded pool, the adaptive schedule (and the one a provider's estimate allows), one request
+ * budget per node run, the next-check suggestion, and deadline, cancel and Continue On Fail
+ * behaving the same for one item or many. Small sizes; `npm run bench` measures the large ones.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { runWorkflow, startWorkflow } from './harness/engine';
+import { singleNodeWorkflow } from './harness/workflows';
+import type { ProviderSimulators } from './simulator';
+import { startSimulators } from './simulator';
+import type { JobScript, SimJob } from './simulator/jobs';
+import { finishedAt } from './simulator/jobs';
+import type { LoggedRequest } from './simulator/server';
+
+let sim: ProviderSimulators;
+beforeAll(async () => {
+	sim = await startSimulators();
+});
+afterAll(async () => await sim.stop());
+beforeEach(() => {
+	sim.server.clearFaults();
+	sim.server.clearLog();
+	sim.tensorArt.rateLimitPerSecond = undefined;
+});
+
+/** A budget far above what these tests send, where the budget is not what a test is about. */
+const NO_BUDGET = { requestsPerSecond: 1000 };
+
+/** AetherForge jobs created on the simulator as if started just now, one per script. */
+function aetherForgeJobs(count: number, script: Partial<JobScript> = {}): Array<SimJob<unknown>> {
+	return Array.from({ length: count }, () => {
+		sim.aetherForge.jobs.nextScripts.push({ queueMs: 0, runMs: 1000, ...script });
+		return sim.aetherForge.jobs.create(crypto.randomUUID(), sim.server.clock.now(), { form: { path: '', fields: {}, files: {} }, imageUrls: [] });
+	});
+}
+
+/** Status checks of one job, as the simulator logged them (in arrival order). */
+const checksOf = (jobId: string): LoggedRequest[] =>
+	sim.server.log.filter((entry) => entry.method === 'GET' && entry.path.endsWith(`/${jobId}`));
+
+/** How late the job's end was seen: the first check at or after it, on the simulator's clock. */
+function detectionDelayMs(job: SimJob<unknown>): number {
+	const end = finishedAt(job);
+	const seen = checksOf(job.id).find((entry) => entry.status === 200 && entry.simAt >= end);
+	if (!seen) throw new Error(`job ${job.id} was never seen finished`);
+	return seen.simAt - end;
+}
+
+function waitForAetherForge(jobs: Array<SimJob<unknown>>, parameters: IDataObject = {}, onError?: 'continueRegularOutput') {
+	const workflow = singleNodeWorkflow('aetherForge', { operation: 'waitForJob', jobId: '={{ $json.id }}', ...parameters });
+	if (onError) workflow.nodes[0].onError = onError;
+	return startWorkflow(workflow, { credentials: sim.credentials, input: jobs.map((job) => ({ id: job.id })) });
+}
+
+async function timed<T>(run: Promise<T>): Promise<T & { wallMs: number }> {
+	const started = Date.now();
+	const result = await run;
+	return { ...result, wallMs: Date.now() - started };
+}
+
+describe('side by side', () => {
+	test('40 waits together take about as long as one job, not forty', async () => {
+		const jobs = aetherForgeJobs(40, { runMs: 1000 });
+		const { outputs, error, wallMs } = await timed(
+			waitForAetherForge(jobs, { waitSettings: { pollInterval: 0.1, maxInterval: 0.2 }, options: NO_BUDGET }).promise,
+		);
+		expect(error).toBeUndefined();
+		expect(outputs.Job.map((item) => item.json.status)).toEqual(jobs.map(() => 'succeeded'));
+		// One after another would take 40 s.
+		expect(wallMs).toBeLessThan(2500);
+	});
+
+	test('"Max Parallel Items" bounds the pool: never more jobs waited on at once than it allows', async () => {
+		const jobs = aetherForgeJobs(12, { runMs: 300 });
+		const { error } = await waitForAetherForge(jobs, {
+			waitSettings: { pollInterval: 0.05, maxInterval: 0.05 },
+			options: { ...NO_BUDGET, maxParallel: 4 },
+		}).promise;
+		expect(error).toBeUndefined();
+		// A job is being waited on from its first check to its last.
+		const spans = jobs.map((job) => {
+			const checks = checksOf(job.id);
+			return { from: checks[0].at, to: checks[checks.length - 1].at };
+		});
+		const mostAtOnce = Math.max(...spans.map(({ from }) => spans.filter((span) => span.from <= from && from <= span.to).length));
+		expect(mostAtOnce).toBe(4);
+	});
+});
+
+describe('the adaptive schedule', () => {
+	test('checks start at the floor, then grow by about 10% of the time waited, never above Max Interval', async () => {
+		const [job] = aetherForgeJobs(1, { runMs: 5000 });
+		const { error } = await waitForAetherForge([job], { waitSettings: { pollInterval: 0.05, maxInterval: 0.3 }, options: NO_BUDGET }).promise;
+		expect(error).toBeUndefined();
+		const checks = checksOf(job.id);
+		const start = checks[0].at;
+		const gaps = checks.slice(1).map((check, index) => ({ waited: checks[index].at - start, gap: check.at - checks[index].at }));
+		for (const { waited, gap } of gaps) {
+			const planned = Math.min(300, Math.max(50, 0.09 * waited));
+			expect(gap).toBeGreaterThanOrEqual(planned - 2);
+			expect(gap).toBeLessThan(planned + 60);
+		}
+		// Growth reached the cap, and the whole wait cost far fewer checks than one every 50 ms (100).
+		expect(gaps.some(({ gap }) => gap >= 290)).toBe(true);
+		expect(checks.length).toBeLessThan(50);
+	});
+
+	test('each job is seen done within max(floor, 10% of its run time), with far fewer checks than a loop at the floor', async () => {
+		const runTimes = [1500, 2500, 3500];
+		const floorMs = 20;
+		const jobs = runTimes.map((runMs) => aetherForgeJobs(1, { runMs })[0]);
+		const { error } = await waitForAetherForge(jobs, { waitSettings: { pollInterval: floorMs / 1000, maxInterval: 10 }, options: NO_BUDGET })
+			.promise;
+		expect(error).toBeUndefined();
+		jobs.forEach((job, index) => {
+			// 40 ms for the check's own trip through the engine on a busy test machine.
+			expect(detectionDelayMs(job)).toBeLessThanOrEqual(Math.max(floorMs, 0.1 * runTimes[index]) + 40);
+			expect(checksOf(job.id).length).toBeLessThanOrEqual(0.5 * (runTimes[index] / floorMs));
+		});
+	});
+
+	test("the provider's estimate moves the checks to when the job can end (Pixxel estimated_duration)", async () => {
+		const workflow = sim.pixxel.workflowNamed('Crop health (NDVI)');
+		// Estimates 20% short and exact; a 6 s job checked from a 0.5 s floor.
+		const jobs = [0.8, 1].map((estimateFactor) => sim.pixxel.startJob(workflow.id, { queueMs: 0, runMs: 6000, estimateFactor }));
+		const { outputs, error } = await runWorkflow(
+			singleNodeWorkflow('pixxel', {
+				operation: 'waitForJob',
+				workflow: { __rl: true, mode: 'id', value: workflow.id },
+				jobId: '={{ $json.id }}',
+				waitSettings: { pollInterval: 0.5, maxInterval: 60 },
+			}),
+			{ credentials: sim.credentials, input: jobs.map((job) => ({ id: job.id })) },
+		);
+		expect(error).toBeUndefined();
+		expect(outputs.Job.map((item) => item.json.done)).toEqual([true, true]);
+		const [short, exact] = jobs;
+		// Without the estimate: every 0.5 s until 5.5 s, then 9% steps, about 13 checks each.
+		expect(checksOf(short.id).length).toBeLessThanOrEqual(6);
+		expect(checksOf(exact.id).length).toBeLessThanOrEqual(4);
+		for (const job of jobs) expect(detectionDelayMs(job)).toBeLessThanOrEqual(600 + 40);
+	}, 20_000);
+});
+
+describe('the next-check suggestion (nextCheckInSeconds)', () => {
+	const tamsJobAged = (ageSeconds: number) => {
+		const id = String(920_000_000_000_000_000 + Math.floor(Math.random() * 1e9));
+		sim.tensorArt.jobs.nextScripts.push({ queueMs: 0, runMs: 3_600_000 });
+		sim.tensorArt.addJob(id, sim.server.clock.now() - ageSeconds * 1000);
+		return id;
+	};
+
+	test('Get Job suggests the wait schedule from the job age: floor, then 9% of the age, then Max Interval', async () => {
+		// Tensor.Art's defaults: a 3 s floor, a 30 s max interval.
+		const ids = [5, 200, 1000].map(tamsJobAged);
+		const { outputs, error } = await runWorkflow(
+			singleNodeWorkflow('tensorArt', { resource: 'job', operation: 'getJob', jobId: '={{ $json.id }}' }),
+			{ credentials: sim.credentials, input: ids.map((id) => ({ id })) },
+		);
+		expect(error).toBeUndefined();
+		expect(outputs.Job.map((item) => item.json.status)).toEqual(['running', 'running', 'running']);
+		expect(outputs.Job.map((item) => item.json.nextCheckInSeconds)).toEqual([3, 18, 30]);
+	});
+
+	test("Get Job's suggestion jumps to when the provider's estimate says the job can end", async () => {
+		const workflow = sim.pixxel.workflowNamed('Crop health (NDVI)');
+		const job = sim.pixxel.startJob(workflow.id, { queueMs: 0, runMs: 600_000 });
+		const { outputs, error } = await runWorkflow(
+			singleNodeWorkflow('pixxel', { operation: 'getJob', workflow: { __rl: true, mode: 'id', value: workflow.id }, jobId: job.id }),
+			{ credentials: sim.credentials },
+		);
+		expect(error).toBeUndefined();
+		const { estimatedSecondsLeft, nextCheckInSeconds } = outputs.Job[0].json as { estimatedSecondsLeft: number; nextCheckInSeconds: number };
+		expect(estimatedSecondsLeft).toBeGreaterThan(590);
+		// The earliest end a ±20% estimate allows, plus the 9% lag the schedule plans.
+		expect(nextCheckInSeconds).toBeCloseTo(((1.09 * estimatedSecondsLeft) / 1.2), -1);
+	});
+
+	test('Create Job without waiting suggests the first check; a finished job suggests none', async () => {
+		sim.aetherForge.jobs.nextScripts.push({ queueMs: 0, runMs: 60_000 });
+		const created = await runWorkflow(
+			singleNodeWorkflow('aetherForge', { operation: 'createJob', type: 'effectV2', description: 'x', quality: 'pro', frame: '4' }),
+			{ credentials: sim.credentials },
+		);
+		expect(created.error).toBeUndefined();
+		// AetherForge tells no age or estimate: its floor, 2 s.
+		expect(created.outputs.Job[0].json).toMatchObject({ done: false, nextCheckInSeconds: 2 });
+
+		const [finished] = aetherForgeJobs(1, { runMs: 0 });
+		const got = await runWorkflow(singleNodeWorkflow('aetherForge', { operation: 'getJob', jobId: finished.id }), { credentials: sim.credentials });
+		expect(got.outputs.Job[0].json).toMatchObject({ done: true, nextCheckInSeconds: null });
+	});
+});
+
+describe('one request budget per node run', () => {
+	test('the requests of all items together keep to "Max Requests per Second"', async () => {
+		const jobs = aetherForgeJobs(12, { runMs: 0 });
+		const { error } = await waitForAetherForge(jobs, { options: { requestsPerSecond: 20 } }).promise;
+		expect(error).toBeUndefined();
+		const times = sim.server.log.map((entry) => entry.at);
+		expect(times).toHaveLength(12);
+		// 50 ms apart (a few ms of timer slack aside): 12 items alone would all ask at once.
+		for (let index = 1; index < times.length; index++) expect(times[index] - times[index - 1]).toBeGreaterThanOrEqual(45);
+	});
+
+	test('a 429 with Retry-After pauses every item of the run, and fails none', async () => {
+		const jobs = aetherForgeJobs(8, { runMs: 1500 });
+		sim.server.injectFault({
+			method: 'GET',
+			times: 1,
+			fault: { kind: 'status', status: 429, body: { detail: 'Too Many Requests' }, headers: { 'retry-after': '1' } },
+		});
+		const { outputs, error } = await waitForAetherForge(jobs, { waitSettings: { pollInterval: 0.1, maxInterval: 0.2 }, options: { requestsPerSecond: 50 } })
+			.promise;
+		expect(error).toBeUndefined();
+		expect(outputs.Job.map((item) => item.json.status)).toEqual(jobs.map(() => 'succeeded'));
+		const refused = sim.server.log.filter((entry) => entry.status === 429);
+		expect(refused).toHaveLength(1);
+		// Nothing from any item while the provider asked to wait (a request already on its way aside).
+		const duringPause = sim.server.log.filter((entry) => entry.at > refused[0].at + 50 && entry.at < refused[0].at + 980);
+		expect(duringPause).toEqual([]);
+	});
+
+	test('under a sustained limit lower than the budget, the run slows down: no item fails, few requests are refused', async () => {
+		sim.tensorArt.rateLimitPerSecond = 5;
+		sim.tensorArt.jobs.nextScripts.push(...Array.from({ length: 10 }, () => ({ queueMs: 0, runMs: 3000 })));
+		const ids = Array.from({ length: 10 }, (_, index) => String(930_000_000_000_000_000 + index * 1000 + Math.floor(Math.random() * 1000)));
+		for (const id of ids) sim.tensorArt.addJob(id, sim.server.clock.now());
+		const { outputs, error } = await runWorkflow(
+			singleNodeWorkflow('tensorArt', {
+				resource: 'job',
+				operation: 'waitForJob',
+				jobId: '={{ $json.id }}',
+				waitSettings: { pollInterval: 0.2, maxInterval: 0.5 },
+				// Twice what the provider allows.
+				options: { requestsPerSecond: 10 },
+			}),
+			{ credentials: sim.credentials, input: ids.map((id) => ({ id })) },
+		);
+		expect(error).toBeUndefined();
+		expect(outputs.Job.map((item) => item.json.status)).toEqual(ids.map(() => 'succeeded'));
+		const refused = sim.server.log.filter((entry) => entry.status === 429).length;
+		// Pausing alone would keep losing about one request in six (5 taken, the 6th refused, each second).
+		expect(refused / sim.server.log.length).toBeLessThanOrEqual(0.15);
+	}, 30_000);
+
+	test('a 429 slows the pace of every item for the rest of the run', async () => {
+		const jobs = aetherForgeJobs(10, { runMs: 1500 });
+		sim.server.injectFault({
+			method: 'GET',
+			path: new RegExp(jobs[5].id),
+			times: 1,
+			fault: { kind: 'status', status: 429, body: { detail: 'Too Many Requests' }, headers: { 'retry-after': '0' } },
+		});
+		const { error } = await waitForAetherForge(jobs, { waitSettings: { pollInterval: 0.05, maxInterval: 0.05 }, options: { requestsPerSecond: 20 } })
+			.promise;
+		expect(error).toBeUndefined();
+		const times = sim.server.log.map((entry) => entry.at);
+		const refusedAt = sim.server.log.findIndex((entry) => entry.status === 429);
+		const gaps = times.slice(1).map((at, index) => at - times[index]);
+		const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+		// 50 ms apart before the refusal, half again as far after it (every item still wants more).
+		expect(median(gaps.slice(0, refusedAt))).toBeLessThan(60);
+		expect(median(gaps.slice(refusedAt + 1))).toBeGreaterThanOrEqual(70);
+	});
+});
+
+describe('the same for one item or a crowd', () => {
+	const LONG_WAIT = { pollInterval: 0.1, maxInterval: 0.2, timeout: 0.02 };
+
+	test.each([1, 25])('the deadline ends the wait of %i item(s) on time, naming a job', async (count) => {
+		const jobs = aetherForgeJobs(count, { runMs: 60_000 });
+		const { error, wallMs } = await timed(waitForAetherForge(jobs, { waitSettings: LONG_WAIT, options: NO_BUDGET }).promise);
+		expect(error?.message).toMatch(/^Job [0-9a-f-]{36} is still "Pending" after 1 s$/);
+		expect(wallMs).toBeGreaterThanOrEqual(1150);
+		expect(wallMs).toBeLessThan(2200);
+	});
+
+	test.each([1, 25])('with Continue On Fail, each of %i timed-out item(s) becomes its own error item', async (count) => {
+		const jobs = aetherForgeJobs(count, { runMs: 60_000 });
+		const { outputs, error, wallMs } = await timed(
+			waitForAetherForge(jobs, { waitSettings: LONG_WAIT, options: NO_BUDGET }, 'continueRegularOutput').promise,
+		);
+		expect(error).toBeUndefined();
+		expect(wallMs).toBeLessThan(2200);
+		expect(outputs.Job.map((item) => [item.json.error, item.pairedItem])).toEqual(
+			jobs.map((job, item) => [`Job ${job.id} is still "Pending" after 1 s`, { item }]),
+		);
+	});
+
+	test.each([1, 50])('canceling the execution ends the wait of %i item(s) at once, whether sleeping or queued for the budget', async (count) => {
+		const jobs = aetherForgeJobs(count, { runMs: 60_000 });
+		// The default budget (5 per second): most of 50 items are still queued for their first check.
+		const running = waitForAetherForge(jobs, { waitSettings: { pollInterval: 30, maxInterval: 30, timeout: 10 } });
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		const canceledAt = Date.now();
+		running.cancel();
+		const { run } = await running.promise;
+		expect(Date.now() - canceledAt).toBeLessThan(1000);
+		expect(run.status).toBe('canceled');
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(sim.server.log.filter((entry) => entry.at > canceledAt + 50)).toEqual([]);
+	});
+
+	test('with Continue On Fail, a crowd of missing and good jobs: each missing one is an error item, the rest finish', async () => {
+		const jobs = aetherForgeJobs(30, { runMs: 300 });
+		const ids = jobs.map((job, index) => (index % 3 === 1 ? crypto.randomUUID() : job.id));
+		const workflow = singleNodeWorkflow('aetherForge', {
+			operation: 'waitForJob',
+			jobId: '={{ $json.id }}',
+			waitSettings: { pollInterval: 0.1, maxInterval: 0.2 },
+			options: NO_BUDGET,
+		});
+		workflow.nodes[0].onError = 'continueRegularOutput';
+		const { outputs, error } = await runWorkflow(workflow, { credentials: sim.credentials, input: ids.map((id) => ({ id })) });
+		expect(error).toBeUndefined();
+		expect(outputs.Job.map((item) => item.json.status ?? item.json.error)).toEqual(
+			ids.map((id, index) => (index % 3 === 1 ? `AetherForge could not get job ${id}: Job not found` : 'succeeded')),
+		);
+	});
+});
