@@ -3,7 +3,7 @@
  * `Workflow`) with this package's built nodes and credentials from dist/, the way n8n loads
  * a community package. Only the providers are simulated; nothing of ours is replaced.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -33,7 +33,14 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
+/** The package folder, from test/harness (under Jest) or from .build/test/harness (compiled scripts). */
+function findRepoRoot(start: string): string {
+	for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+		if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'nodes'))) return dir;
+	}
+	throw new Error(`No package folder above ${start}`);
+}
+export const repoRoot = findRepoRoot(__dirname);
 const packageJson = require(path.join(repoRoot, 'package.json')) as {
 	name: string;
 	n8n: { nodes: string[]; credentials: string[] };
@@ -188,6 +195,8 @@ export interface WorkflowRun {
 	run: IRun;
 	/** Output items of each node's first run, first output. */
 	outputs: Record<string, INodeExecutionData[]>;
+	/** Every output (an IF's true and false branches …) of each node's first run. */
+	branches: Record<string, INodeExecutionData[][]>;
 	/** The error that stopped the run, if any. */
 	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
 }
@@ -258,10 +267,12 @@ export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = 
 		await execution.catch(() => undefined);
 		const run = await finished;
 		const outputs: Record<string, INodeExecutionData[]> = {};
+		const branches: Record<string, INodeExecutionData[][]> = {};
 		for (const [name, tasks] of Object.entries(run.data.resultData.runData)) {
-			outputs[name] = tasks[0]?.data?.main?.[0] ?? [];
+			branches[name] = (tasks[0]?.data?.main ?? []).map((items) => items ?? []);
+			outputs[name] = branches[name][0] ?? [];
 		}
-		return { run, outputs, error: run.data.resultData.error as WorkflowRun['error'] };
+		return { run, outputs, branches, error: run.data.resultData.error as WorkflowRun['error'] };
 	})();
 	return { promise, cancel: () => execution.cancel() };
 }
