@@ -152,16 +152,44 @@ rebuild_native() { # RUNNER DIR MODULE...
   fi
 }
 
+# A script that loads a native module and uses it a little (sqlite3: one query in memory).
+native_probe() {
+  case "$1" in
+    sqlite3) echo "const s = require('sqlite3'); new s.Database(':memory:').get('select sqlite_version() v', (e, r) => { if (e || !r.v) process.exit(1); });" ;;
+    *) echo "require('$1')" ;;
+  esac
+}
+
 loads_native() { # RUNNER DIR MODULE — true when the module loads with that runner's node
   local runner="$1" dir="$2" module="$3"
-  (cd "$dir" && $runner node -e "require('$module')") >/dev/null 2>&1
+  (cd "$dir" && $runner node -e "$(native_probe "$module")") >/dev/null 2>&1
 }
 
 check_native() { # RUNNER DIR MODULE
   local runner="$1" dir="$2" module="$3" err
-  err="$(cd "$dir" && $runner node -e "require('$module')" 2>&1)" \
+  err="$(cd "$dir" && $runner node -e "$(native_probe "$module")" 2>&1)" \
     || die "$module does not load in $dir: $(printf '%s' "$err" | tail -n 5)"
   log "$module loads under node $(cd "$dir" && $runner node --version)"
+}
+
+sqlite3_version() { # DIR
+  "$SYSTEM_NODE" -p "require('$1/node_modules/sqlite3/package.json').version" 2>/dev/null || true
+}
+
+reuse_sqlite3() { # FROM_DIR TO_DIR — copies a Node 20 build of the same sqlite3 version
+  local from="$1/node_modules/sqlite3" to="$2/node_modules/sqlite3" v
+  [ -f "$from/build/Release/node_sqlite3.node" ] && [ -d "$to" ] || return 1
+  v="$(sqlite3_version "$1")"
+  [ -n "$v" ] && [ "$v" = "$(sqlite3_version "$2")" ] || return 1
+  loads_native plain "$1" sqlite3 || return 1
+  rm -rf "$to/build"; mkdir -p "$to/build/Release"
+  cp "$from/build/Release/node_sqlite3.node" "$to/build/Release/"
+  if loads_native with_node24 "$2" sqlite3; then
+    log "sqlite3 $v: reused the build of $1 (Node-API, loads under Node $NODE24_VERSION)"
+    return 0
+  fi
+  rm -rf "$to/build"
+  return 1
 }
 
 # ---------------------------------------------------------------- n8n 2.x on Node 24
@@ -171,7 +199,12 @@ install_n8n2() {
   rm -f "$N8N2_DIR/.e2e-installed"; mkdir -p "$N8N2_DIR"
   write_pkg "$N8N2_DIR" n8n-e2e-v2 "$N8N2_VERSION"
   step "n8n $N8N2_VERSION: npm install --ignore-scripts" with_node24 npm_in "$N8N2_DIR" install --ignore-scripts --no-audit --no-fund
-  step "n8n $N8N2_VERSION: npm rebuild sqlite3" rebuild_native with_node24 "$N8N2_DIR" sqlite3
+  # sqlite3 is a Node-API addon: one built against Node 20's headers also loads in Node 24
+  # (not the other way round: Node 20 crashes on one built against Node 24's). So when n8n
+  # 1.x holds a build of the same sqlite3 version, it is copied instead of compiled (~1 min).
+  if ! reuse_sqlite3 "$N8N1_DIR" "$N8N2_DIR"; then
+    step "n8n $N8N2_VERSION: npm rebuild sqlite3" rebuild_native with_node24 "$N8N2_DIR" sqlite3
+  fi
   check_native with_node24 "$N8N2_DIR" sqlite3
   # isolated-vm backs the default 2.x expression engine (N8N_EXPRESSION_ENGINE=vm). Its
   # package ships prebuilt binaries for Node 24 (abi137, linux-x64 glibc) that load as they
@@ -232,8 +265,9 @@ EOF
 
 T_ALL="$(now)"
 log "cache: $CACHE"
-if wants 2; then install_node24; install_n8n2; fi
+# 1.x first: its sqlite3 build (against the machine's Node 20) is reused by 2.x.
 if wants 1; then install_n8n1; fi
+if wants 2; then install_node24; install_n8n2; fi
 if wants scanner; then install_scanner; fi
 write_manifest
 
