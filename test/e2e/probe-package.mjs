@@ -28,6 +28,9 @@ const packageJson = {
 	description: 'Throwaway package that checks an end-to-end harness for n8n community nodes',
 	keywords: ['n8n-community-node-package'],
 	license: 'MIT',
+	homepage: 'https://example.com/n8n-nodes-e2e-probe',
+	author: { name: 'E2E probe', email: 'probe@example.com' },
+	repository: { type: 'git', url: 'git+https://example.com/n8n-nodes-e2e-probe.git' },
 	main: 'index.js',
 	files: ['dist'],
 	n8n: {
@@ -130,13 +133,15 @@ const indexJs = `"use strict";\n// n8n reads the "n8n" attribute of package.json
 
 /**
  * Writes the probe package into a new temp folder (or `dir`) and packs it.
+ * `packageJsonChanges` alters its package.json (e.g. `{ author: undefined }` to see the
+ * scanner fail).
  * @returns {Promise<{dir: string, tarball: string}>}
  */
-export async function buildProbePackage(dir) {
+export async function buildProbePackage(dir, { packageJsonChanges = {} } = {}) {
 	dir ??= await mkdtemp(path.join(tmpdir(), 'n8n-e2e-probe-'));
 	await mkdir(path.join(dir, 'dist/nodes/E2eProbe'), { recursive: true });
 	await mkdir(path.join(dir, 'dist/credentials'), { recursive: true });
-	await writeFile(path.join(dir, 'package.json'), JSON.stringify(packageJson, null, 2) + '\n');
+	await writeFile(path.join(dir, 'package.json'), JSON.stringify(withChanges(packageJson, packageJsonChanges), null, 2) + '\n');
 	await writeFile(path.join(dir, 'index.js'), indexJs);
 	await writeFile(path.join(dir, 'README.md'), '# n8n-nodes-e2e-probe\n\nThrowaway package for an end-to-end harness.\n');
 	await writeFile(path.join(dir, 'dist/credentials/E2eProbeApi.credentials.js'), credentialJs);
@@ -151,6 +156,13 @@ export async function buildProbePackage(dir) {
 	});
 	const name = stdout.trim().split('\n').pop();
 	return { dir, tarball: path.join(dir, name) };
+}
+
+/** Shallow changes to package.json; a value of `undefined` removes the key. */
+function withChanges(base, changes) {
+	const out = { ...base, ...changes };
+	for (const [k, v] of Object.entries(changes)) if (v === undefined) delete out[k];
+	return out;
 }
 
 /** A workflow: Manual Trigger → probe node, with the probe's parameters. */

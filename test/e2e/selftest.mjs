@@ -39,7 +39,6 @@ async function echoServer() {
 
 const probe = await buildProbePackage();
 const echo = await echoServer();
-process.on('exit', () => {});
 
 test.after(async () => {
 	await echo.close();
@@ -53,53 +52,62 @@ const credential = {
 	data: { apiKey: 'sekret-123', baseUrl: echo.url }, // plain: import:credentials encrypts it
 };
 
+const workflows = [
+	probeWorkflow({
+		id: 'e2eProbeOk0001',
+		credentialId: credential.id,
+		parameters: { message: "={{ 'wor' + 'ld' }}", url: `${echo.url}/echo`, binary: true },
+	}),
+	probeWorkflow({ id: 'e2eProbeFail001', name: 'E2E probe failing', parameters: { fail: true } }),
+];
+
+function checkResults(r, { batch }) {
+	const ok = r.byId.e2eProbeOk0001;
+	assert.equal(ok.status, 'success', JSON.stringify(ok.error ?? ok.log));
+	assert.equal(ok.mode, 'cli');
+	assert.equal(ok.lastNodeExecuted, 'Probe');
+	const [item] = ok.json.Probe;
+	assert.equal(item.hello, 'world', 'the expression in a parameter is evaluated');
+	assert.equal(item.hasCredentials, true);
+	assert.equal(item.apiKeyLength, credential.data.apiKey.length);
+	assert.deepEqual(
+		item.response,
+		{ path: '/echo', authorization: `Bearer ${credential.data.apiKey}`, probeKey: credential.data.apiKey },
+		'the credential authenticate block reaches the request',
+	);
+	const bin = ok.binary.Probe[0].data;
+	assert.equal(bin.fileName, 'hello.txt');
+	assert.equal(bin.mimeType, 'text/plain');
+	assert.deepEqual(ok.nodes.Probe[0].outputs[0][0].pairedItem, { item: 0 });
+
+	const bad = r.byId.e2eProbeFail001;
+	assert.equal(bad.status, 'error');
+	if (!batch) assert.equal(bad.exitCode, 1);
+	assert.equal(bad.error.message, 'probe failure requested');
+	assert.equal(bad.error.description, 'the fail parameter is on');
+	assert.equal(bad.error.node, 'Probe');
+	assert.equal(bad.nodes.Probe[0].error.message, 'probe failure requested');
+}
+
 test('n8n versions under test', { concurrency: true }, async (t) => {
+	// The versions run side by side (each n8n process mostly uses one core).
+	const runs = [];
 	for (const v of versions) {
 		const skip = available(v) ? false : `n8n ${v}.x is not installed (bash test/e2e/install-n8n.sh ${v})`;
-		await t.test(`probe package on n8n ${v}.x`, { skip, timeout: 600_000 }, async () => {
-			const t0 = Date.now();
-			const r = await runN8n({
-				version: v,
-				tarball: probe.tarball,
-				credentials: [credential],
-				workflows: [
-					probeWorkflow({
-						id: 'e2eProbeOk0001',
-						credentialId: credential.id,
-						parameters: { message: "={{ 'wor' + 'ld' }}", url: `${echo.url}/echo`, binary: true },
-					}),
-					probeWorkflow({ id: 'e2eProbeFail001', name: 'E2E probe failing', parameters: { fail: true } }),
-				],
-			});
-			console.log(`n8n ${r.n8nVersion}: total ${Date.now() - t0} ms, ${JSON.stringify(r.timings)}`);
-
-			const ok = r.byId.e2eProbeOk0001;
-			assert.equal(ok.status, 'success', JSON.stringify(ok.error ?? ok.log));
-			assert.equal(ok.mode, 'cli');
-			assert.equal(ok.lastNodeExecuted, 'Probe');
-			const [item] = ok.json.Probe;
-			assert.equal(item.hello, 'world', 'the expression in a parameter is evaluated');
-			assert.equal(item.hasCredentials, true);
-			assert.equal(item.apiKeyLength, credential.data.apiKey.length);
-			assert.deepEqual(
-				item.response,
-				{ path: '/echo', authorization: `Bearer ${credential.data.apiKey}`, probeKey: credential.data.apiKey },
-				'the credential authenticate block reaches the request',
-			);
-			const bin = ok.binary.Probe[0].data;
-			assert.equal(bin.fileName, 'hello.txt');
-			assert.equal(bin.mimeType, 'text/plain');
-			assert.deepEqual(ok.nodes.Probe[0].outputs[0][0].pairedItem, { item: 0 });
-
-			const bad = r.byId.e2eProbeFail001;
-			assert.equal(bad.status, 'error');
-			assert.equal(bad.exitCode, 1);
-			assert.equal(bad.error.message, 'probe failure requested');
-			assert.equal(bad.error.description, 'the fail parameter is on');
-			assert.equal(bad.error.node, 'Probe');
-			assert.equal(bad.nodes.Probe[0].error.message, 'probe failure requested');
-		});
+		runs.push(
+			t.test(`probe package on n8n ${v}.x`, { skip, timeout: 600_000 }, async (tv) => {
+				for (const batch of [false, true]) {
+					await tv.test(batch ? 'n8n executeBatch' : 'n8n execute', async () => {
+						const t0 = Date.now();
+						const r = await runN8n({ version: v, tarball: probe.tarball, credentials: [credential], workflows, batch });
+						console.log(`n8n ${r.n8nVersion}${batch ? ' (batch)' : ''}: total ${Date.now() - t0} ms, ${JSON.stringify(r.timings)}`);
+						checkResults(r, { batch });
+					});
+				}
+			}),
+		);
 	}
+	await Promise.all(runs);
 });
 
 const scannerSkip = (() => {
@@ -111,8 +119,18 @@ const scannerSkip = (() => {
 })();
 
 test('community package scanner runs offline on the probe package', { skip: scannerSkip }, async () => {
-	const result = await scanPackage(probe.tarball);
-	console.log(`analyzePackage: ${JSON.stringify(result)}`);
-	assert.equal(typeof result, 'object');
-	assert.equal(typeof result.passed, 'boolean');
+	const clean = await scanPackage(probe.tarball);
+	console.log(`analyzePackage (probe): ${JSON.stringify(clean)}`);
+	assert.equal(clean.passed, true, clean.dist.details);
+
+	// The same package without an author: the scanner's package.json rules must catch it.
+	const bad = await buildProbePackage(undefined, { packageJsonChanges: { author: undefined } });
+	try {
+		const result = await scanPackage(bad.tarball);
+		console.log(`analyzePackage (probe without author): ${JSON.stringify(result)}`);
+		assert.equal(result.passed, false);
+		assert.match(result.dist.details, /@n8n\/community-nodes\/valid-author/);
+	} finally {
+		await rm(bad.dir, { recursive: true, force: true });
+	}
 });
