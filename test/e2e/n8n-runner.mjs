@@ -8,51 +8,66 @@
 //   r.executions[0].json['My Node']   // output items (json) of the node's first run, output 0
 //
 // CLI (see `node test/e2e/n8n-runner.mjs help`):
-//   node test/e2e/n8n-runner.mjs run --n8n 2 --tarball pkg.tgz --workflow wf.json [--credentials creds.json]
-//   node test/e2e/n8n-runner.mjs scan pkg.tgz
+//   node test/e2e/n8n-runner.mjs run --n8n 2 --tarball pkg.tgz --workflow wf.json [--credentials creds.json] [--batch]
+//   node test/e2e/n8n-runner.mjs scan pkg.tgz [--source .]
 //   node test/e2e/n8n-runner.mjs selftest [--n8n 1|2|both]
 //
-// What was found on n8n 2.41.1 and 1.123.81 (and is relied on here):
+// What was found on n8n 2.41.1 (Node 24) and 1.123.81 (Node 20), and is relied on here:
 //
 // * Community packages. `.n8n/nodes/package.json` plus `npm install --legacy-peer-deps
 //   --ignore-scripts --no-package-lock <pkg>.tgz` inside `$N8N_USER_FOLDER/.n8n/nodes` is
-//   what n8n's own installer does; every command that needs nodes (`execute`,
-//   `import:workflow` on 2.x) loads `.n8n/nodes/node_modules/n8n-nodes-*` at start, and the
-//   node types are `<package name>.<node name>` (e.g. `n8n-nodes-e2e-probe.e2eProbe`).
-//   The peer dependency `n8n-workflow` is not installed there: it resolves from n8n itself.
+//   what n8n's own installer does. `execute`/`executeBatch` load every
+//   `.n8n/nodes/node_modules/n8n-nodes-*` at start; the node types are
+//   `<package name>.<node name>` (e.g. `n8n-nodes-e2e-probe.e2eProbe`), credential types
+//   keep their plain name. The peer dependency `n8n-workflow` is not installed there: it
+//   resolves from n8n itself. The imports do not need the package: a workflow whose node
+//   type is unknown imports fine and fails only at `execute` ("Unrecognized node type: …").
 //
-// * Credentials for `n8n import:credentials --input=file.json`: a JSON array of
-//   `{ id, name, type, data }` (a single object is refused: "Make sure the credentials
-//   are contained in an array"). `data` may be a PLAIN OBJECT on both versions: the import
-//   encrypts it with the instance's key (2.x: `cipher.encryptV2(data)` when data is an
-//   object; 1.x: `new Credentials(...).setData(data)` when data is an object). A STRING
-//   `data` is stored as it is and must already be encrypted with this instance's
-//   N8N_ENCRYPTION_KEY (what `n8n export:credentials` without `--decrypted` prints), else
-//   the node fails at run time with a decryption error. `id` is kept as given (any short
-//   string); workflows refer to it with `credentials: { <type>: { id, name } }` on the node.
+// * Credentials for `n8n import:credentials --input=file.json`: the file must hold a JSON
+//   ARRAY of `{ id, name, type, data }` (a single object is refused: "Make sure the
+//   credentials are contained in an array"). `data` should be a PLAIN OBJECT, on both
+//   versions: the import encrypts an object with the instance's key (2.x
+//   `cipher.encryptV2(data)`, 1.x `cipher.encrypt(data)`). A STRING `data` is stored as it
+//   is, as already encrypted with this instance's N8N_ENCRYPTION_KEY (what
+//   `n8n export:credentials` prints without `--decrypted`); anything else imports without
+//   complaint and fails only when a node reads it: `getCredentials` throws "Decrypted
+//   credentials data is not valid JSON.". `id` is kept as given (any short string);
+//   a workflow node refers to it as `credentials: { <credential type>: { id, name } }`.
+//   n8n applies the credential type's `authenticate` block to
+//   `httpRequestWithAuthentication` (checked on both versions against a loopback server).
 //
 // * Workflows for `n8n import:workflow --input=file.json`: one object or an array. Each
 //   needs an `id` of at most 21 characters (n8n's `isWorkflowIdValid`), else `execute`
-//   cannot address it. `active` is forced to false on import. Node `id`s are filled in
-//   when missing.
+//   cannot address it. Node `id`s are filled in when missing; 2.x forces `active: false`.
 //
-// * Headless execution: `n8n execute --id=<id> --rawOutput`. The start node is found by
-//   type (`findCliWorkflowStart`): an Execute Workflow Trigger first, else a Manual
-//   Trigger (`n8n-nodes-base.manualTrigger`, or the chat trigger); the mode is 'cli'.
-//   A workflow without one of those fails with "Missing node to start execution".
-//   The Manual Trigger emits one empty item `{}`, so the next node runs once.
+// * Headless execution: `n8n execute --id=<id> --rawOutput`, one process per workflow
+//   (~2 s on 2.x, ~1.7 s on 1.x, mostly start-up). The start node is found by type
+//   (`findCliWorkflowStart`): an Execute Workflow Trigger first, else a Manual Trigger
+//   (`n8n-nodes-base.manualTrigger`; 1.x also the old `n8n-nodes-base.start`; or the chat
+//   trigger). The mode is 'cli'. A workflow with none fails with "Missing node to start
+//   execution". The Manual Trigger emits one empty item `{}`, so the next node runs once.
+//   `executeBatch` runs many in one process (see executeBatch() below for its pitfalls).
 //
 // * Reading the result. `execute` prints the run (`IRun`) with `JSON.stringify(run, null, 2)`
-//   through the logger at level info: with N8N_LOG_FORMAT=json (2.x) it is the `message` of
-//   one JSON log line (from base-command.js on success, execute.js on failure); with the
-//   text format it is a bare multi-line JSON block starting with a line `{` and ending with a
+//   through the logger at level info: with N8N_LOG_FORMAT=json (both versions) it is the
+//   `message` of one JSON log line (from base-command.js on success, execute.js on
+//   failure); with the text format it is a bare multi-line JSON block from a line `{` to a
 //   line `}`. Both are parsed here. N8N_LOG_LEVEL must stay at `info` or the run is not
-//   printed at all. Items are `run.data.resultData.runData[node][runIndex].data.main[output][i]`
-//   with `.json`, `.binary` (metadata only: mimeType, fileName, fileSize, id…; the bytes stay
-//   in the binary-data store in filesystem mode, inline base64 in `.data` in default mode)
-//   and `.pairedItem`. A failed execution exits with code 1 and the run carries
-//   `run.data.resultData.error` (message, description, node, name…) and the failing node's
-//   task data carries `.error`; its status is 'error'.
+//   printed. Items are `run.data.resultData.runData[node][runIndex].data.main[output][i]`
+//   with `.json`, `.binary` and `.pairedItem`. Binary: 2.x keeps the bytes in its
+//   filesystem store (`id: 'filesystem-v2:…'`, no `data`); 1.x (default mode) keeps them
+//   inline as base64 in `.data`; both give mimeType, fileName, fileExtension, fileSize.
+//   A failed run exits with code 1 and carries `run.data.resultData.error` (message,
+//   description, node, name…), the failing node's task data carries `.error`, and
+//   `run.status` is 'error'. Once, a successful 2.x run ended with no exit code (a signal):
+//   results are judged from the printed run, not the exit code.
+//
+// * Failures outside a run print no run, only log lines: "Execution error:", a line of
+//   "=", the message, the description, the stack. On 2.x a workflow that fails n8n's
+//   pre-run check (a required parameter left empty, …) is only reported as "No active
+//   execution found"; the real error ("The 'X' node has issues: - Parameter "Y" is
+//   required.") is in the execution saved in the database, which is read as a fallback
+//   (readSavedExecution; 1.x says only "The workflow has issues and cannot be executed").
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, readFile, rm, readdir, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';

@@ -111,6 +111,7 @@ class E2eProbe {
                 credentials = await this.getCredentials('e2eProbeApi', i);
             } catch (error) {
                 credentials = undefined;
+                json.credentialsError = error.message;
             }
             json.hasCredentials = credentials !== undefined;
             if (credentials) json.apiKeyLength = String(credentials.apiKey ?? '').length;
