@@ -150,7 +150,7 @@ export function n8nEnv(eng, userFolder, { brokerPort, extra = {} } = {}) {
 		N8N_LOG_LEVEL: 'info', // `execute` prints the run at level info
 		N8N_LOG_OUTPUT: 'console',
 		N8N_LOG_FORMAT: 'json',
-		N8N_RUNNERS_BROKER_PORT: String(brokerPort ?? 0),
+		...(brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } : {}),
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		GENERIC_TIMEZONE: 'UTC',
@@ -161,6 +161,17 @@ export function n8nEnv(eng, userFolder, { brokerPort, extra = {} } = {}) {
 		...extra,
 	};
 }
+
+// n8n runs in its own process group (it starts task-runner children); groups still alive
+// when this process exits are killed, so an interrupted test leaves no n8n behind.
+const liveGroups = new Set();
+process.on('exit', () => {
+	for (const pid of liveGroups) {
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {}
+	}
+});
 
 /**
  * Runs one n8n command. Resolves with { code, signal, stdout, stderr, durationMs } (never
@@ -175,6 +186,7 @@ export function n8nCommand(eng, args, { userFolder, env, timeoutMs = 180_000, cw
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true,
 		});
+		liveGroups.add(child.pid);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -190,10 +202,12 @@ export function n8nCommand(eng, args, { userFolder, env, timeoutMs = 180_000, cw
 		}, timeoutMs);
 		child.on('error', (e) => {
 			clearTimeout(timer);
+			liveGroups.delete(child.pid);
 			reject(e);
 		});
 		child.on('close', (code, signal) => {
 			clearTimeout(timer);
+			liveGroups.delete(child.pid);
 			resolve({ code, signal, stdout, stderr, durationMs: Date.now() - t0 });
 		});
 	});
