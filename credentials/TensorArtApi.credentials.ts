@@ -82,7 +82,7 @@ export class TensorArtApi implements ICredentialType {
 	// sometimes under HTTP 404, so the codes are checked rather than the status.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: `={{ ($credentials.endpoint === "${CUSTOM_ENDPOINT}" ? $credentials.customUrl : $credentials.endpoint).trim().replace(/\\/+$/, "") }}`,
+			baseURL: `={{ String(($credentials.endpoint === "${CUSTOM_ENDPOINT}" ? $credentials.customUrl : $credentials.endpoint) || "").trim().replace(/\\/+$/, "") }}`,
 			url: '/v1/models/600423083519508503',
 			ignoreHttpStatusErrors: true,
 		},

@@ -252,6 +252,18 @@ describe('job states', () => {
 		for (const id of ['910000000000000001', '910000000000000002', '910000000000000003']) sim.tensorArt.jobs.jobs.get(id)!.canceledAt = now;
 	});
 
+	test.each([
+		['DEFAULT', '950000000000000001'],
+		['CREATED', '950000000000000002'],
+		['PENDING', '950000000000000003'],
+	])('%s counts as queued, not as an unknown status', async (providerStatus, jobId) => {
+		sim.tensorArt.jobs.nextScripts.push({ queueMs: 5000, unknownStatus: providerStatus });
+		const job = sim.tensorArt.addJob(jobId, sim.server.clock.now(), PARAMS);
+		const { outputs } = await runTensorArt({ resource: 'job', operation: 'getJob', jobId: job.id });
+		expect(outputs.Job[0].json).toMatchObject({ status: 'queued', providerStatus, done: false });
+		job.canceledAt = sim.server.clock.now();
+	});
+
 	test('a RUNNING job reports its progress from runningInfo', async () => {
 		sim.tensorArt.jobs.nextScripts.push({ queueMs: 0, runMs: 4000 });
 		const job = sim.tensorArt.addJob('920000000000000001', sim.server.clock.now() - 1000, PARAMS);

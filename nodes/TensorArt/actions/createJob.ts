@@ -6,6 +6,18 @@ import type { ProviderRequest } from '../../shared/JobProvider';
 import { CREATE_JOB, CREATE_JOB_FROM_TEMPLATE } from './operationNames';
 
 
+/** A small text-to-image workflow, so a new node shows the shape (model IDs are Tensor.Art's). */
+const DEFAULT_PARAMS = `{
+  "4": { "classType": "CheckpointLoaderSimple", "inputs": { "ckpt_name": "757279507095956705" } },
+  "5": { "classType": "EmptyLatentImage", "inputs": { "width": 768, "height": 512, "batch_size": 1 } },
+  "6": { "classType": "CLIPTextEncode", "inputs": { "text": "a lighthouse on a cliff at dawn", "clip": ["4", 1] } },
+  "7": { "classType": "CLIPTextEncode", "inputs": { "text": "blurry", "clip": ["4", 1] } },
+  "3": { "classType": "KSampler", "inputs": { "seed": 1, "steps": 20, "cfg": 7, "sampler_name": "euler", "scheduler": "normal", "denoise": 1,
+    "model": ["4", 0], "positive": ["6", 0], "negative": ["7", 0], "latent_image": ["5", 0] } },
+  "8": { "classType": "VAEDecode", "inputs": { "samples": ["3", 0], "vae": ["4", 2] } },
+  "9": { "classType": "SaveImage", "inputs": { "images": ["8", 0] } }
+}`;
+
 /** The `params` field, shown for Create Job and Check Params. */
 export function paramsProperty(operations: string[]): INodeProperties {
 	return {
@@ -13,7 +25,7 @@ export function paramsProperty(operations: string[]): INodeProperties {
 		name: 'params',
 		type: 'json',
 		required: true,
-		default: '{\n  "1": {\n    "classType": "CheckpointLoaderSimple",\n    "inputs": { "ckpt_name": "757279507095956705" }\n  }\n}',
+		default: DEFAULT_PARAMS,
 		description:
 			'The workflow in ComfyUI API format: node IDs mapped to {"classType", "inputs"}; links are ["nodeId", outputIndex] and models are Tensor.Art model IDs. An expression may hand over an object from the previous node. A ComfyUI export\'s "class_type" is accepted.',
 		displayOptions: { show: { operation: operations } },
@@ -28,7 +40,8 @@ export const createOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://example.com/webhook/tams',
-		description: 'URL Tensor.Art calls as the job runs (sent as runningNotifyUrl), e.g. the resume URL of a Wait node',
+		description:
+			'URL Tensor.Art calls as the job runs (sent as runningNotifyUrl), e.g. {{ $execution.resumeUrl }} of a Wait node set to resume on a webhook call, followed by Get Job',
 		displayOptions: { show: { '/operation': [CREATE_JOB] } },
 	},
 	{
