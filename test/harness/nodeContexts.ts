@@ -1,0 +1,81 @@
+/**
+ * The two ways n8n runs node code outside a workflow run, with n8n-core's own contexts:
+ * an editor's list search (LoadOptionsContext), and the polls of an active workflow's
+ * polling trigger (PollContext driven by PollTriggerExecutor, as n8n's poll schedule does).
+ */
+import { Container } from '@n8n/di';
+import { LoadOptionsContext, PollContext, PollTriggerExecutor } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeListSearchResult,
+	INodeType,
+} from 'n8n-workflow';
+
+import type { WorkflowJson } from './engine';
+import { createAdditionalData, createWorkflow } from './engine';
+
+/** Runs `methodName` of the node's list searches as the editor does while the user types `filter`. */
+export async function runListSearch(
+	node: INode,
+	methodName: string,
+	options: { credentials: Record<string, ICredentialDataDecryptedObject>; filter?: string; paginationToken?: string },
+): Promise<INodeListSearchResult> {
+	const workflow = createWorkflow({ nodes: [node], connections: {} });
+	const workflowNode = workflow.getNode(node.name)!;
+	const additionalData = createAdditionalData(options.credentials);
+	// The editor sends the node's parameters as they are at the moment of the search.
+	additionalData.currentNodeParameters = workflowNode.parameters;
+	const context = new LoadOptionsContext(workflow, workflowNode, additionalData, 'parameters.workflow');
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(workflowNode.type, workflowNode.typeVersion) as INodeType;
+	const search = nodeType.methods?.listSearch?.[methodName];
+	if (!search) throw new Error(`${workflowNode.type} has no list search ${methodName}`);
+	return await search.call(context, options.filter, options.paginationToken);
+}
+
+export interface ActivePollingTrigger {
+	/** One scheduled poll: what it emitted (each emit starts a workflow execution in n8n). */
+	poll(): Promise<INodeExecutionData[][][]>;
+	/** The workflow's static data, which n8n saves between polls. */
+	staticData(): IDataObject;
+	/** Errors reported by polls (n8n records them as failed executions). */
+	errors: Error[];
+}
+
+/**
+ * Activates a workflow whose first node is a polling trigger: runs the activation poll (whose
+ * items would be emitted too), then returns a handle that polls as each Poll Time would.
+ */
+export async function activatePollingTrigger(
+	workflowJson: WorkflowJson,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+): Promise<ActivePollingTrigger & { activationEmits: INodeExecutionData[][][] }> {
+	const workflow = createWorkflow(workflowJson);
+	const node = Object.values(workflow.nodes)[0];
+	const emitted: INodeExecutionData[][][] = [];
+	const errors: Error[] = [];
+	const pollFunctions = new PollContext(
+		workflow,
+		node,
+		createAdditionalData(credentials),
+		'trigger',
+		'activate',
+		(data) => emitted.push(data),
+		(error) => errors.push(error),
+	);
+	const executePoll = Container.get(PollTriggerExecutor).create(workflow, node, pollFunctions, () => true);
+	const pollOnce = async (activation: boolean) => {
+		const before = emitted.length;
+		await executePoll(activation);
+		return emitted.slice(before);
+	};
+	const activationEmits = await pollOnce(true);
+	return {
+		activationEmits,
+		poll: async () => await pollOnce(false),
+		staticData: () => workflow.getStaticData('node', node),
+		errors,
+	};
+}
