@@ -136,7 +136,7 @@ describe('Get Job', () => {
 		);
 		expect(first.outputs.Job[0].json.error).toEqual({
 			message:
-				'Task "Compute index" failed: needs bands B04 and B08. validation errors: Compute index: output band set does not match input: needs bands B04 and B08',
+				'Task "Compute index" failed: needs bands B04 and B08. Validation errors: Compute index: output band set does not match input: needs bands B04 and B08',
 			code: 'VALIDATION_ERROR',
 			retryable: false,
 		});
@@ -424,6 +424,12 @@ describe('credential', () => {
 		sim.pixxel.acceptBearer = true;
 		expect(await testCredential('pixxelApi', bearer)).toMatchObject({ status: 'OK' });
 		expect(requests('GET').map((entry) => entry.headers.authorization)).toEqual(['Bearer px-test-key', 'Bearer px-test-key']);
+	});
+
+	test('an empty key is refused before anything is sent', async () => {
+		const result = await run({ operation: 'getJob', workflow: byId(ndvi().id), jobId: 'any' }, { pixxelApi: { ...sim.credentials.pixxelApi, apiKey: ' ' } });
+		expect(result.error?.message).toMatch(/^The Pixxel credential .*cannot be used: the API key is empty$/);
+		expect(requests('GET')).toHaveLength(0);
 	});
 
 	test('a rejected key fails a node run as a credential problem, and no key appears in errors', async () => {

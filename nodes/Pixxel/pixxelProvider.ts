@@ -109,6 +109,7 @@ export const pixxelProvider: JobProvider = {
 	displayName: 'Pixxel',
 	credentialType: 'pixxelApi',
 	baseUrl: (credentials) => trimmedBaseUrl(credentials.baseUrl, 'https://api.pixxel.space'),
+	credentialProblem: (credentials) => (String(credentials.apiKey ?? '').trim() === '' ? 'the API key is empty' : undefined),
 	// Satellite analytics run for minutes to hours: a first look after 30 s, then at most every
 	// 10 min, for up to 2 h (longer jobs: Get Job after n8n's Wait node, so no worker is held).
 	waitDefaults: { pollIntervalSeconds: 30, maxIntervalSeconds: 600, timeoutMinutes: 120, requestsPerSecond: 5 },
@@ -212,11 +213,11 @@ function failureOf(job: PixxelJob): JobError {
 	const parts: string[] = [];
 	if (failedTask) {
 		const name = failedTask.name || failedTask.id || 'a task';
-		parts.push(`task "${name}" failed: ${failedTask.err_msg || `status ${failedTask.status ?? 'unknown'}`}`);
+		parts.push(`Task "${name}" failed: ${failedTask.err_msg || `status ${failedTask.status ?? 'unknown'}`}`);
 	}
 	const validation = (job.val_errors ?? []).map(validationMessage);
-	if (validation.length > 0) parts.push(`validation errors: ${validation.join('; ')}`);
-	const message = parts.length > 0 ? capitalize(parts.join('. ')) : `Pixxel reported "${job.status}" without a reason`;
+	if (validation.length > 0) parts.push(`Validation errors: ${validation.join('; ')}`);
+	const message = parts.length > 0 ? parts.join('. ') : `Pixxel reported "${job.status}" without a reason`;
 	const code = failedTask?.failure_type || (validation.length > 0 ? 'VALIDATION' : undefined);
 	// Failure types are not documented; only those that name a passing fault are worth a rerun.
 	return { message, code, retryable: /transient|timeout|temporar|retry/i.test(failedTask?.failure_type ?? '') };
@@ -233,10 +234,6 @@ function describeDetails(details: unknown): string | undefined {
 	if (typeof details === 'string') return details;
 	const text = JSON.stringify(details);
 	return text === '{}' || text === '[]' ? undefined : text.slice(0, 300);
-}
-
-function capitalize(text: string): string {
-	return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** A Pixxel timestamp as ISO text; Go's zero time (an unset `finished_at`) is null. */
