@@ -33,6 +33,7 @@ export const aetherForgeProvider: JobProvider = {
 	name: 'aetherForge',
 	displayName: 'AetherForge',
 	credentialType: 'aetherForgeApi',
+	secretFields: ['apiKey'],
 	baseUrl: (credentials) => trimmedBaseUrl(credentials.baseUrl, 'https://api.aetherforgeai.com'),
 	// The docs advise polling every 1–2 s; sprite and effect jobs run longer than their one minute.
 	waitDefaults: { pollIntervalSeconds: 2, maxIntervalSeconds: 15, timeoutMinutes: 10, requestsPerSecond: 5 },

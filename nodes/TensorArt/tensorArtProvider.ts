@@ -105,6 +105,7 @@ export const tensorArtProvider: JobProvider = {
 	name: 'tensorArt',
 	displayName: 'Tensor.Art',
 	credentialType: 'tensorArtApi',
+	secretFields: ['apiKey', 'privateKey'],
 	baseUrl: tamsBaseUrl,
 	credentialProblem,
 	// Official clients poll every 5 s for up to 10–20 min. TAMS allows 5 requests per second per

@@ -18,7 +18,10 @@ export interface ProviderRequest {
 	replayable?: boolean;
 	/** What this request does, in the user's words, for error messages ("create the job"). */
 	purpose: string;
-	/** Where to look for a job that may have been created although no answer came back. */
+	/**
+	 * Set on requests that start a job (a create that is not replayable is taken to start one):
+	 * where to look for a job that may have been made although no readable answer came back.
+	 */
 	uncertainOutcomeHint?: string;
 }
 
@@ -62,6 +65,8 @@ export interface JobProvider {
 	name: string;
 	displayName: string;
 	credentialType: string;
+	/** Credential fields that hold secrets (API keys, private keys): cut out of every reply, should one quote them. */
+	secretFields: string[];
 	baseUrl(credentials: ICredentialDataDecryptedObject): string;
 	/**
 	 * Why these credentials cannot authenticate any request (an empty field, a key that does not

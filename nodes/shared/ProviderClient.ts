@@ -12,6 +12,7 @@ import { ZodError } from 'zod';
 import type { NormalizedJob } from './JobItem';
 import { isFinalStatus } from './JobItem';
 import type { JobProvider, JobRef, ProviderErrorInfo, ProviderRequest } from './JobProvider';
+import { secretValues, withoutSecrets } from './secrets';
 import { RequestBudget, Sleeper, backoffDelayMs, retryAfterMs } from './timing';
 
 export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
@@ -26,6 +27,8 @@ export interface CallOptions {
 	itemIndex?: number;
 	/** Keep retrying failed reads until this time (epoch ms); without it a call tries a few times. */
 	retryUntil?: number;
+	/** An earlier read of this wait found the job, so a "not found" now means it was removed. */
+	jobSeenBefore?: boolean;
 }
 
 interface FullResponse {
@@ -72,6 +75,9 @@ export class ProviderClient {
 
 	private baseUrl?: string;
 
+	/** Secret values of the credential, cut out of every reply. */
+	private secrets: string[] = [];
+
 	constructor(
 		private readonly ctx: ApiContext,
 		readonly provider: JobProvider,
@@ -91,17 +97,19 @@ export class ProviderClient {
 		return this.toNormalizedJob(body, ref, options);
 	}
 
-	/** Reads a provider job response into the normalized item. */
+	/** Reads a provider job response (of `createdBy`, for a create's reply) into the normalized item. */
 	toNormalizedJob(
 		body: unknown,
 		ref: JobRef | undefined,
 		{ itemIndex, includeRaw }: CallOptions & { includeRaw?: boolean },
+		createdBy?: ProviderRequest,
 	): JobReading {
 		let snapshot;
 		try {
 			snapshot = ref || !this.provider.readCreatedJob ? this.provider.readJob(body, ref) : this.provider.readCreatedJob(body);
 		} catch (error) {
-			throw this.responseShapeError(error, body, itemIndex);
+			// The create succeeded, so its job exists although its reply cannot be read.
+			throw this.responseShapeError(error, body, itemIndex, createdBy && this.uncertainOutcomeHint(createdBy, false));
 		}
 		const mapped = this.provider.mapStatus(snapshot.providerStatus);
 		const status = mapped ?? 'running';
@@ -127,10 +135,17 @@ export class ProviderClient {
 		return { job, knownStatus: mapped !== undefined };
 	}
 
-	async request(request: ProviderRequest, { itemIndex, retryUntil }: CallOptions = {}): Promise<unknown> {
+	async request(request: ProviderRequest, { itemIndex, retryUntil, jobSeenBefore }: CallOptions = {}): Promise<unknown> {
 		const credentials = await this.getCredentials();
-		this.baseUrl ??= this.checkedBaseUrl(credentials, itemIndex);
+		if (this.baseUrl === undefined) {
+			this.baseUrl = this.checkedBaseUrl(credentials, itemIndex);
+			this.secrets = secretValues(credentials, this.provider.secretFields);
+		}
 		const replayable = request.method === 'GET' || request.replayable === true;
+		// Once a try of a create may have reached the provider, any failure of it says a job may exist.
+		const startsJob = !replayable || request.uncertainOutcomeHint !== undefined;
+		let mayHaveStartedJob = false;
+		const jobNote = () => (mayHaveStartedJob ? this.uncertainOutcomeHint(request, replayable) : undefined);
 		for (let attempt = 1; ; attempt++) {
 			await this.budget.acquire(this.sleeper);
 			const canRetryFor = (waitMs: number) =>
@@ -143,27 +158,33 @@ export class ProviderClient {
 				if (this.signal.aborted) throw new NodeOperationError(this.ctx.getNode(), 'The execution was canceled', { itemIndex });
 				const code = networkErrorCode(error);
 				const reachedServer = !NOT_SENT_CODES.has(code ?? '');
+				mayHaveStartedJob ||= startsJob && reachedServer;
 				const waitMs = backoffDelayMs(attempt);
 				if ((replayable || !reachedServer) && canRetryFor(waitMs)) {
 					await this.sleep(waitMs);
 					continue;
 				}
-				throw this.networkError(request, code, reachedServer && !replayable, itemIndex);
+				throw this.networkError(request, code, jobNote(), itemIndex);
 			}
 
 			const { statusCode, headers, body } = response;
+			// A 5xx or a garbled success may come after the job was made; a 4xx (429 too) is a refusal.
+			mayHaveStartedJob ||= startsJob && (statusCode >= 500 || (statusCode < 300 && response.malformed === true));
 			if (statusCode >= 200 && statusCode < 300 && response.malformed) {
 				const waitMs = backoffDelayMs(attempt);
 				if (replayable && canRetryFor(waitMs)) {
 					await this.sleep(waitMs);
 					continue;
 				}
-				throw this.malformedReplyError(request, body, replayable, itemIndex);
+				throw this.malformedReplyError(request, body, jobNote(), itemIndex);
 			}
 			if (statusCode >= 200 && statusCode < 300) return body;
 			if (statusCode >= 300 && statusCode < 400) throw this.redirectError(request, response, itemIndex);
 
 			const info = this.provider.readError(statusCode, body);
+			if (info.problem === 'notFound' && jobSeenBefore) {
+				info.description = `An earlier check of this wait found the job, so ${this.provider.displayName} has removed it since (deleted, or cleaned up after it ended or expired). Create it again if its outputs are still needed.`;
+			}
 			// A 429 was refused before any work was done, so even a create may be sent again.
 			const retryable = statusCode === 429 || (statusCode >= 500 && replayable);
 			const askedWaitMs = retryAfterMs(headers);
@@ -173,7 +194,7 @@ export class ProviderClient {
 				await this.sleep(waitMs);
 				continue;
 			}
-			throw this.apiError(request, statusCode, body, info, replayable, itemIndex, askedWaitMs);
+			throw this.apiError(request, statusCode, body, info, jobNote(), itemIndex, askedWaitMs);
 		}
 	}
 
@@ -197,11 +218,11 @@ export class ProviderClient {
 		} else if (request.formData !== undefined) {
 			options.body = request.formData;
 		}
-		const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-			this.ctx,
-			this.provider.credentialType,
-			options,
-		)) as FullResponse;
+		// A reply that quotes a key (an echoed header, a debug field) must not carry it into items or errors.
+		const response = withoutSecrets(
+			(await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.provider.credentialType, options)) as FullResponse,
+			this.secrets,
+		);
 		if (typeof response.body !== 'string' || response.body.trim() === '') return response;
 		try {
 			return { ...response, body: JSON.parse(response.body) };
@@ -239,7 +260,7 @@ export class ProviderClient {
 		statusCode: number,
 		body: unknown,
 		info: ProviderErrorInfo,
-		replayable: boolean,
+		jobNote: string | undefined,
 		itemIndex: number | undefined,
 		askedWaitMs: number | undefined,
 	): NodeApiError {
@@ -249,9 +270,7 @@ export class ProviderClient {
 		if (info.problem === 'credentials') {
 			hints.push(`Check the ${displayName} credential: the API key (and the base URL it is used with) must belong to an active account.`);
 		}
-		if (statusCode >= 500 && !replayable) {
-			hints.push(this.uncertainOutcomeHint(request));
-		}
+		if (jobNote) hints.push(jobNote);
 		return new NodeApiError(this.ctx.getNode(), asJsonObject(body), {
 			message: `${displayName} could not ${request.purpose}: ${info.message}`,
 			description: hints.join(' '),
@@ -264,14 +283,13 @@ export class ProviderClient {
 	private networkError(
 		request: ProviderRequest,
 		code: string | undefined,
-		outcomeUnknown: boolean,
+		jobNote: string | undefined,
 		itemIndex: number | undefined,
 	): NodeApiError {
 		const { displayName } = this.provider;
 		const reason = NETWORK_FAILURES[code ?? ''] ?? 'a network error occurred';
-		const description = outcomeUnknown
-			? this.uncertainOutcomeHint(request)
-			: `Check that the base URL in the ${displayName} credential is right and reachable from n8n, then run the node again.`;
+		const description =
+			jobNote ?? `Check that the base URL in the ${displayName} credential is right and reachable from n8n, then run the node again.`;
 		return new NodeApiError(
 			this.ctx.getNode(),
 			// Neither under `code` nor in the message: NodeApiError would swap our message for its generic one.
@@ -286,17 +304,21 @@ export class ProviderClient {
 	}
 
 	/** Said wherever a request that starts paid work may or may not have reached the provider. */
-	private uncertainOutcomeHint(request: ProviderRequest): string {
-		return `The request may have reached ${this.provider.displayName}, so a job may exist and be charged although this node got no answer. It was not sent again, to avoid a duplicate. ${request.uncertainOutcomeHint ?? `Check your ${this.provider.displayName} jobs before running this item again.`}`;
+	private uncertainOutcomeHint(request: ProviderRequest, replayable: boolean): string {
+		const { displayName } = this.provider;
+		const sent = replayable
+			? `${displayName} makes one job per request however often it is sent, and it was sent as often as allowed.`
+			: 'It was not sent again, to avoid a duplicate.';
+		return `The request may have reached ${displayName}, so a job may exist and be charged although this node got no readable answer. ${sent} ${request.uncertainOutcomeHint ?? `Check your ${displayName} jobs before running this item again.`}`;
 	}
 
-	private malformedReplyError(request: ProviderRequest, body: unknown, replayable: boolean, itemIndex: number | undefined): NodeApiError {
+	private malformedReplyError(request: ProviderRequest, body: unknown, jobNote: string | undefined, itemIndex: number | undefined): NodeApiError {
 		const { displayName } = this.provider;
 		return new NodeApiError(this.ctx.getNode(), asJsonObject(body), {
 			message: `${displayName} could not ${request.purpose}: the reply is not valid JSON`,
-			description: replayable
-				? `The reply stayed garbled after several tries. Check that the base URL in the ${displayName} credential points at the ${displayName} API.`
-				: this.uncertainOutcomeHint(request),
+			description:
+				jobNote ??
+				`The reply stayed garbled after several tries. Check that the base URL in the ${displayName} credential points at the ${displayName} API.`,
 			itemIndex,
 			failure: { cause: 'temporarily-unavailable' },
 		});
@@ -317,7 +339,7 @@ export class ProviderClient {
 		);
 	}
 
-	private responseShapeError(error: unknown, body: unknown, itemIndex: number | undefined): NodeApiError {
+	private responseShapeError(error: unknown, body: unknown, itemIndex: number | undefined, jobNote: string | undefined): NodeApiError {
 		const { displayName } = this.provider;
 		let detail = 'the reply is not the documented job shape';
 		if (error instanceof ZodError) {
@@ -331,7 +353,9 @@ export class ProviderClient {
 			asJsonObject(body),
 			{
 				message: `${displayName} answered with a job this node cannot read: ${detail}`,
-				description: `The API may have changed, or the base URL may point at something that is not the ${displayName} API.`,
+				description: [jobNote, `The API may have changed, or the base URL may point at something that is not the ${displayName} API.`]
+					.filter(Boolean)
+					.join(' '),
 				itemIndex,
 				failure: { cause: 'temporarily-unavailable' },
 			},

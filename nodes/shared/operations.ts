@@ -95,7 +95,7 @@ export function createJob(
 		const request = await buildRequest(fn, itemIndex);
 		const includeRaw = itemOptions(fn, itemIndex).includeRaw;
 		const body = await client.request(request, { itemIndex });
-		let { job } = client.toNormalizedJob(body, undefined, { itemIndex, includeRaw });
+		let { job } = client.toNormalizedJob(body, undefined, { itemIndex, includeRaw }, request);
 		if (fn.getNodeParameter('waitForCompletion', itemIndex, false) && !job.done) {
 			job = await waitUntilDone(fn, client, { jobId: job.jobId, workflowId: job.workflowId ?? undefined }, itemIndex);
 		} else {
@@ -126,8 +126,8 @@ async function waitUntilDone(
 	const startedAt = Date.now();
 	const deadline = startedAt + timeoutMs;
 
-	for (;;) {
-		const { job, knownStatus } = await client.getJob(ref, { itemIndex, includeRaw, retryUntil: deadline });
+	for (let jobSeenBefore = false; ; jobSeenBefore = true) {
+		const { job, knownStatus } = await client.getJob(ref, { itemIndex, includeRaw, retryUntil: deadline, jobSeenBefore });
 		if (job.done) return checkFinishedJob(fn, job, settings, itemIndex);
 		const delayMs = nextPollDelayMs(Date.now() - startedAt, secondsToMs(job.estimatedSecondsLeft), schedule);
 		job.nextCheckInSeconds = toSeconds(delayMs);

@@ -33,6 +33,8 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
 
+import { assertNoSecretLeaks, visibleRun } from './secrets';
+
 /** The package folder, from test/harness (under Jest) or from .build/test/harness (compiled scripts). */
 function findRepoRoot(start: string): string {
 	for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -272,6 +274,8 @@ export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = 
 			branches[name] = (tasks[0]?.data?.main ?? []).map((items) => items ?? []);
 			outputs[name] = branches[name][0] ?? [];
 		}
+		// Every run of the suite is checked: no API key or private key in what a user can see.
+		assertNoSecretLeaks('the run', visibleRun(run), options.credentials ?? {}, credentialTypes);
 		return { run, outputs, branches, error: run.data.resultData.error as WorkflowRun['error'] };
 	})();
 	return { promise, cancel: () => execution.cancel() };

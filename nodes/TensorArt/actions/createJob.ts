@@ -66,7 +66,14 @@ export function buildCreateRequest(fn: IExecuteFunctions, itemIndex: number): Pr
 
 export function createRequest(path: string, body: IDataObject): ProviderRequest {
 	// Sent again after a lost answer: TAMS returns the job already made for this requestId.
-	return { method: 'POST', path, body, replayable: true, purpose: 'create the job' };
+	return {
+		method: 'POST',
+		path,
+		body,
+		replayable: true,
+		purpose: 'create the job',
+		uncertainOutcomeHint: `To get that job rather than a second one, set the "Request ID" option to ${String(body.requestId)} and run this item again.`,
+	};
 }
 
 export function requestIdOf(fn: IExecuteFunctions, itemIndex: number): string {

@@ -1,0 +1,34 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+/** What a user sees where a provider's reply quoted a secret. */
+export const HIDDEN_SECRET = '[hidden]';
+
+/** Shorter values are no real keys, and cutting them out would garble ordinary words. */
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * The texts to cut out of replies: each secret field's value and, for a PEM key, each line of
+ * its base64 body. Longest first, so a whole key is replaced before any part of it.
+ */
+export function secretValues(credentials: ICredentialDataDecryptedObject, fields: string[]): string[] {
+	const values = fields.flatMap((field) => {
+		const value = credentials[field];
+		if (typeof value !== 'string') return [];
+		const text = value.trim();
+		return [text, ...text.split(/\s+|\\n/).filter((part) => /^[A-Za-z0-9+/=]+$/.test(part))];
+	});
+	return [...new Set(values)].filter((value) => value.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+}
+
+/** `value` with every secret replaced, in each string of it (objects and lists are copied, not changed). */
+export function withoutSecrets<T>(value: T, secrets: string[]): T {
+	if (secrets.length === 0) return value;
+	if (typeof value === 'string') {
+		return secrets.reduce((text, secret) => text.split(secret).join(HIDDEN_SECRET), value as string) as T;
+	}
+	if (Array.isArray(value)) return value.map((entry) => withoutSecrets(entry, secrets)) as T;
+	if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+		return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, withoutSecrets(entry, secrets)])) as T;
+	}
+	return value;
+}
