@@ -360,14 +360,15 @@ describe('Pixxel Trigger', () => {
 		const { id: workflowId } = sim.pixxel.addWorkflow('Trigger watch');
 		sim.pixxel.startJob(workflowId, FINISHED);
 		sim.pixxel.startJob(workflowId, { ...FINISHED, outcome: 'failed' });
-		const running = sim.pixxel.startJob(workflowId, { queueMs: 0, runMs: 400 });
+		// Still running when the trigger is activated (with room for a slow activation), so not old.
+		const running = sim.pixxel.startJob(workflowId, { queueMs: 0, runMs: 1000 });
 
 		const trigger = await activatePollingTrigger(triggerWorkflow(workflowId), sim.credentials);
 		expect(trigger.activationEmits).toEqual([]);
 		expect(await trigger.poll()).toEqual([]);
 
 		const failing = sim.pixxel.startJob(workflowId, { queueMs: 0, runMs: 100, outcome: 'failed', failure: { reason: 'AOI outside coverage' } });
-		await new Promise((resolve) => setTimeout(resolve, 500));
+		await new Promise((resolve) => setTimeout(resolve, 1100));
 		const [emit] = await trigger.poll();
 		const fired = emit[0].map((item) => item.json);
 		expect(fired.map((job) => job.jobId).sort()).toEqual([running.id, failing.id].sort());
