@@ -146,7 +146,7 @@ describe('Get Job', () => {
 	test('an unknown job is a clear error naming job and workflow, from the API error body', async () => {
 		const result = await run({ operation: 'getJob', workflow: byId(ndvi().id), jobId: 'no-such-job' });
 		expect(result.error?.message).toBe(`Pixxel could not get job no-such-job of workflow ${ndvi().id}: job no-such-job not found in workflow ${ndvi().id}`);
-		expect(result.error?.description).toMatch(/Check the workflow ID and job ID/);
+		expect(result.error?.description).toMatch(/the job to the workflow/);
 		expect(result.error?.httpCode).toBe('404');
 	});
 });

@@ -108,7 +108,6 @@ export const pixxelProvider: JobProvider = {
 	name: 'pixxel',
 	displayName: 'Pixxel',
 	credentialType: 'pixxelApi',
-	secretFields: ['apiKey'],
 	baseUrl: (credentials) => trimmedBaseUrl(credentials.baseUrl, 'https://api.pixxel.space'),
 	credentialProblem: (credentials) => (String(credentials.apiKey ?? '').trim() === '' ? 'the API key is empty' : undefined),
 	// Satellite analytics run for minutes to hours: a first look after 30 s, then at most every
@@ -148,7 +147,7 @@ export const pixxelProvider: JobProvider = {
 			};
 		}
 		if (statusCode === 404) {
-			return { message: full, code, problem: 'notFound', description: 'Check the workflow ID and job ID: the job must belong to that workflow.' };
+			return { message: full, code, problem: 'notFound', description: 'Check the IDs: the workflow must belong to the project, and the job to the workflow.' };
 		}
 		if (statusCode === 429) return { message: full, code, problem: 'rateLimited' };
 		if (statusCode >= 500) return { message: full, code, problem: 'unavailable' };
