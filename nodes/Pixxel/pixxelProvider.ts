@@ -108,6 +108,7 @@ export const pixxelProvider: JobProvider = {
 	name: 'pixxel',
 	displayName: 'Pixxel',
 	credentialType: 'pixxelApi',
+	secretFields: ['apiKey'],
 	baseUrl: (credentials) => trimmedBaseUrl(credentials.baseUrl, 'https://api.pixxel.space'),
 	credentialProblem: (credentials) => (String(credentials.apiKey ?? '').trim() === '' ? 'the API key is empty' : undefined),
 	// Satellite analytics run for minutes to hours: a first look after 30 s, then at most every
