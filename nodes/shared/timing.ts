@@ -62,6 +62,9 @@ export class RequestBudget {
 
 	private spacingMs: number;
 
+	/** Counts 429s: a slot handed out before the latest one was planned at the old pace. */
+	private refusals = 0;
+
 	constructor(requestsPerSecond: number) {
 		this.spacingMs = requestsPerSecond > 0 ? 1000 / requestsPerSecond : 0;
 	}
@@ -71,9 +74,10 @@ export class RequestBudget {
 			const now = Date.now();
 			const slot = Math.max(now, this.nextSlotAt, this.pausedUntil);
 			this.nextSlotAt = slot + this.spacingMs;
+			const refusalsBefore = this.refusals;
 			if (slot > now) await sleeper.sleep(slot - now);
-			// A 429 that came while this request waited for its slot pauses it too.
-			if (this.pausedUntil <= slot) return;
+			// A 429 came while this request waited: it queues again, behind the pause, at the new pace.
+			if (this.refusals === refusalsBefore) return;
 		}
 	}
 
@@ -82,5 +86,7 @@ export class RequestBudget {
 		// Requests already on their way meet the same limit: one refusal episode slows the pace once.
 		if (now >= this.pausedUntil) this.spacingMs *= SLOWDOWN_ON_429;
 		this.pausedUntil = Math.max(this.pausedUntil, now + ms);
+		this.nextSlotAt = this.pausedUntil;
+		this.refusals++;
 	}
 }

@@ -1,0 +1,376 @@
+/**
+ * `npm run bench`: Wait For Job at scale, our built nodes in n8n's engine against the provider
+ * simulator, each figure a ratio to a baseline measured in the same run:
+ *   1. 100 jobs of 3 s created and waited for side by side, against one after another;
+ *   2. jobs of 1 min, 10 min and 1 h: status requests and detection delay, against a fixed
+ *      5 s loop, and with a provider estimate (Pixxel `estimated_duration`);
+ *   3. 200 waits against a provider limit of 5 requests per second answering 429 + Retry-After;
+ *   4. Get Job over 1,000 items, against a bare HTTP loop over the same simulator.
+ * `npm run bench -- --json` ends with one line of JSON holding the same figures.
+ *
+ * Long jobs run on a simulator whose clock goes faster (each lasts 60 s of real time); the
+ * node's intervals, timeout and request budget are scaled by the same factor, and delays are
+ * read on the simulator's clock, so both sides see the same compressed hour.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { isFinalStatus } from '../nodes/shared/JobItem';
+import { pixxelProvider } from '../nodes/Pixxel/pixxelProvider';
+import { runWorkflow } from '../test/harness/engine';
+import { singleNodeWorkflow } from '../test/harness/workflows';
+import type { ProviderSimulators } from '../test/simulator';
+import { startSimulators } from '../test/simulator';
+import type { SimJob } from '../test/simulator/jobs';
+import { finishedAt } from '../test/simulator/jobs';
+import type { SimulatorServer } from '../test/simulator/server';
+
+/** Progress on stderr, so stdout holds only the table (and the JSON line). */
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Status checks of one job in a simulator's log, in arrival order. */
+const checksOf = (server: SimulatorServer, jobId: string) =>
+	server.log.filter((entry) => entry.method === 'GET' && entry.path.endsWith(`/${jobId}`));
+
+/** How late, on the simulator's clock, the job's end was first seen by a status check. */
+function detectionDelayMs(server: SimulatorServer, job: SimJob<unknown>): number {
+	const end = finishedAt(job);
+	const seen = checksOf(server, job.id).find((entry) => entry.status === 200 && entry.simAt >= end);
+	if (!seen) throw new Error(`job ${job.id} was never seen finished`);
+	return seen.simAt - end;
+}
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+function assertAllSucceeded(items: Array<{ json: IDataObject }> | undefined, count: number, what: string): void {
+	const succeeded = (items ?? []).filter((item) => item.json.status === 'succeeded').length;
+	if (succeeded !== count) throw new Error(`${what}: ${succeeded} of ${count} jobs succeeded`);
+}
+
+// ── Row 1: side by side ─────────────────────────────────────────────────────────────────────
+
+const JOB_SECONDS = 3;
+
+/** Create Job with "Wait for Completion" for `count` AetherForge jobs of `jobSeconds`; the run's wall time. */
+async function createAndWait(sim: ProviderSimulators, count: number, maxParallel: number, jobSeconds = JOB_SECONDS): Promise<number> {
+	sim.aetherForge.jobs.defaultScript = { queueMs: 0, runMs: jobSeconds * 1000, outcome: 'succeeded', outputCount: 1 };
+	const workflow = singleNodeWorkflow('aetherForge', {
+		operation: 'createJob',
+		type: 'effectV2',
+		description: '={{ "sprite sheet " + $json.n }}',
+		quality: 'standard',
+		frame: '4',
+		waitForCompletion: true,
+		// A floor sized to jobs of seconds (AetherForge advises polling every 1–2 s).
+		waitSettings: { pollInterval: 1 },
+		// This row measures waiting side by side, not the request budget (see row 3).
+		options: { maxParallel, requestsPerSecond: 500 },
+	});
+	const started = Date.now();
+	const { outputs, error } = await runWorkflow(workflow, {
+		credentials: sim.credentials,
+		input: Array.from({ length: count }, (_, n) => ({ n })),
+	});
+	if (error) throw error;
+	assertAllSucceeded(outputs.Job, count, 'row 1');
+	return Date.now() - started;
+}
+
+async function sideBySide(sim: ProviderSimulators) {
+	const items = 100;
+	// A warm-up run first, as a long-running n8n is warm (JIT, the engine's first run).
+	await createAndWait(sim, 20, 20, 0);
+	const wallMs = await createAndWait(sim, items, 100);
+	// One after another, measured on 3 items and scaled to 100.
+	const sample = 3;
+	const oneByOneMs = ((await createAndWait(sim, sample, 1)) / sample) * items;
+	return { wallMs, ratio: wallMs / (JOB_SECONDS * 1000), oneByOneRatio: oneByOneMs / (JOB_SECONDS * 1000) };
+}
+
+// ── Row 2: the adaptive schedule on long jobs ───────────────────────────────────────────────
+
+const FLOOR_SECONDS = 5;
+/** Max Interval of row 2: an hour, so it never cuts short the jump a 1 h estimate allows. */
+const MAX_INTERVAL_SECONDS = 3600;
+/** Real seconds each long job lasts: the simulator's clock runs `duration / 60` times faster. */
+const REAL_SECONDS_PER_JOB = 60;
+const JOBS_PER_CASE = 5;
+const ESTIMATE_FACTORS = [0.8, 0.9, 1, 1.1, 1.2];
+
+interface ScheduleFigures {
+	label: string;
+	oursRequests: number;
+	fixedRequests: number;
+	oursWorstDelay: number;
+	fixedWorstDelay: number;
+	estimateRequests: number[];
+	estimateWorstDelay: number;
+}
+
+/** A fixed loop as built by hand (HTTP Request → Wait 5 s → HTTP Request → IF): check, sleep 5 s, repeat. */
+async function fixedLoop(url: string, apiKey: string, intervalMs: number): Promise<void> {
+	for (;;) {
+		const response = await fetch(url, { headers: { authorization: apiKey } });
+		const body = (await response.json()) as { status: string };
+		if (isFinalStatus(pixxelProvider.mapStatus(body.status) ?? 'running')) return;
+		await sleep(intervalMs);
+	}
+}
+
+async function scheduleCase(label: string, durationSeconds: number): Promise<ScheduleFigures> {
+	const speed = durationSeconds / REAL_SECONDS_PER_JOB;
+	const sim = await startSimulators({ speed });
+	try {
+		const { server, pixxel } = sim;
+		const workflow = pixxel.workflowNamed('Crop health (NDVI)');
+		// Durations spread over one 9% step, so the jobs end at every phase of the schedule.
+		const durationsMs = Array.from({ length: JOBS_PER_CASE }, (_, k) => durationSeconds * 1000 * 1.09 ** (k / JOBS_PER_CASE));
+		const startJobs = (scripts: Array<{ runMs: number; estimateFactor?: number }>) =>
+			scripts.map((script) => pixxel.startJob(workflow.id, { queueMs: 0, ...script }));
+		const plain = startJobs(durationsMs.map((runMs) => ({ runMs })));
+		const fixed = startJobs(durationsMs.map((runMs) => ({ runMs })));
+		const estimated = startJobs(ESTIMATE_FACTORS.map((estimateFactor) => ({ runMs: durationSeconds * 1000, estimateFactor })));
+
+		const idsPattern = (jobs: Array<SimJob<unknown>>) => new RegExp(`/(${jobs.map((job) => job.id).join('|')})$`);
+		// Jobs of providers that give no estimate.
+		server.injectFault({
+			path: idsPattern([...plain, ...fixed]),
+			times: Infinity,
+			fault: { kind: 'rewrite', rewrite: (body) => ({ ...(body as IDataObject), estimated_duration: 0 }) },
+		});
+		// The provider's times as the node's (real) clock reads them.
+		server.injectFault({
+			path: idsPattern(estimated),
+			times: Infinity,
+			fault: {
+				kind: 'rewrite',
+				rewrite: (body) => {
+					const job = body as IDataObject;
+					const createdAt = new Date(server.clock.realTime(Date.parse(job.created_at as string))).toISOString();
+					return { ...job, created_at: createdAt, estimated_duration: (job.estimated_duration as number) / speed };
+				},
+			},
+		});
+
+		// The node's settings in real time: a 5 s floor, an hour's max interval, Pixxel's request budget.
+		const { requestsPerSecond } = pixxelProvider.waitDefaults;
+		const waitFor = async (jobs: Array<SimJob<unknown>>) => {
+			const { outputs, error } = await runWorkflow(
+				singleNodeWorkflow('pixxel', {
+					operation: 'waitForJob',
+					workflow: { __rl: true, mode: 'id', value: workflow.id },
+					jobId: '={{ $json.id }}',
+					waitSettings: {
+						pollInterval: FLOOR_SECONDS / speed,
+						maxInterval: MAX_INTERVAL_SECONDS / speed,
+						timeout: (3 * durationSeconds) / speed / 60,
+					},
+					options: { requestsPerSecond: requestsPerSecond * speed },
+				}),
+				{ credentials: sim.credentials, input: jobs.map((job) => ({ id: job.id })) },
+			);
+			if (error) throw error;
+			assertAllSucceeded(outputs.Job, jobs.length, `row 2, ${label}`);
+		};
+		const jobUrl = (job: SimJob<unknown>) => `${server.baseUrl(pixxel)}/v0/workflows/${workflow.id}/jobs/${job.id}`;
+		await Promise.all([
+			waitFor(plain),
+			waitFor(estimated),
+			...fixed.map(async (job) => await fixedLoop(jobUrl(job), String(sim.credentials.pixxelApi.apiKey), (FLOOR_SECONDS * 1000) / speed)),
+		]);
+
+		const requests = (jobs: Array<SimJob<unknown>>) => jobs.map((job) => checksOf(server, job.id).length);
+		const worstDelay = (jobs: Array<SimJob<unknown>>) =>
+			Math.max(...jobs.map((job) => detectionDelayMs(server, job) / Math.max(FLOOR_SECONDS * 1000, 0.1 * (finishedAt(job) - job.createdAt))));
+		return {
+			label,
+			oursRequests: mean(requests(plain)),
+			fixedRequests: mean(requests(fixed)),
+			oursWorstDelay: worstDelay(plain),
+			fixedWorstDelay: worstDelay(fixed),
+			estimateRequests: requests(estimated),
+			estimateWorstDelay: worstDelay(estimated),
+		};
+	} finally {
+		await sim.stop();
+	}
+}
+
+// ── Row 3: a provider rate limit ────────────────────────────────────────────────────────────
+
+const LIMIT_PER_SECOND = 5;
+
+/** 200 Tensor.Art waits at the given request budget against a simulated limit of 5 per second. */
+async function rateLimited(requestsPerSecond: number | undefined) {
+	const sim = await startSimulators();
+	try {
+		const { server, tensorArt } = sim;
+		tensorArt.rateLimitPerSecond = LIMIT_PER_SECOND;
+		const ids = Array.from({ length: 200 }, (_, index) => String(950_000_000_000_000_000 + index));
+		for (const id of ids) {
+			tensorArt.jobs.nextScripts.push({ queueMs: 0, runMs: 10_000 });
+			tensorArt.addJob(id, server.clock.now());
+		}
+		const workflow = singleNodeWorkflow('tensorArt', {
+			resource: 'job',
+			operation: 'waitForJob',
+			jobId: '={{ $json.id }}',
+			options: requestsPerSecond === undefined ? {} : { requestsPerSecond },
+		});
+		// A failed item becomes an error item, so every failure is counted.
+		workflow.nodes[0].onError = 'continueRegularOutput';
+		const started = Date.now();
+		const { outputs, error } = await runWorkflow(workflow, { credentials: sim.credentials, input: ids.map((id) => ({ id })) });
+		if (error) throw error;
+		const failed = ids.length - (outputs.Job ?? []).filter((item) => item.json.status === 'succeeded').length;
+		const refused = server.log.filter((entry) => entry.status === 429).length;
+		return { failed, share: refused / server.log.length, requests: server.log.length, refused, wallMs: Date.now() - started };
+	} finally {
+		await sim.stop();
+	}
+}
+
+// ── Row 4: engine overhead ──────────────────────────────────────────────────────────────────
+
+async function engineOverhead(sim: ProviderSimulators) {
+	const finished = (count: number) =>
+		Array.from({ length: count }, () => {
+			sim.aetherForge.jobs.nextScripts.push({ queueMs: 0, runMs: 0 });
+			return sim.aetherForge.jobs.create(crypto.randomUUID(), sim.server.clock.now(), { form: { path: '', fields: {}, files: {} }, imageUrls: [] });
+		});
+	const baseUrl = sim.server.baseUrl(sim.aetherForge);
+	const bareLoop = async (jobs: Array<SimJob<unknown>>) => {
+		const started = Date.now();
+		for (const job of jobs) {
+			const response = await fetch(`${baseUrl}/public/v1/job/${job.id}`, { headers: { authorization: 'Bearer af-test-key' } });
+			await response.json();
+		}
+		return Date.now() - started;
+	};
+	const getJobs = async (jobs: Array<SimJob<unknown>>) => {
+		const started = Date.now();
+		const { outputs, error } = await runWorkflow(
+			// The budget is lifted: this row measures the engine, not the rate limit.
+			singleNodeWorkflow('aetherForge', { operation: 'getJob', jobId: '={{ $json.id }}', options: { requestsPerSecond: 1_000_000 } }),
+			{ credentials: sim.credentials, input: jobs.map((job) => ({ id: job.id })) },
+		);
+		if (error) throw error;
+		assertAllSucceeded(outputs.Job, jobs.length, 'row 4');
+		return Date.now() - started;
+	};
+	// Warm both paths up first (JIT, connection pools, the engine's first run).
+	await bareLoop(finished(100));
+	await getJobs(finished(100));
+
+	const jobs = finished(1000);
+	const bareMs = await bareLoop(jobs);
+	let peakRss = process.memoryUsage().rss;
+	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+	const oursMs = await getJobs(jobs);
+	clearInterval(sampler);
+	peakRss = Math.max(peakRss, process.memoryUsage().rss);
+	return { bareMs, oursMs, ratio: oursMs / bareMs, peakRssMb: peakRss / 2 ** 20 };
+}
+
+// ── Report ──────────────────────────────────────────────────────────────────────────────────
+
+const fixed2 = (value: number) => value.toFixed(2);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function table(rows: string[][]): string {
+	const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+	return rows.map((row) => row.map((cell, column) => (cell ?? '').padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+}
+
+async function main() {
+	const json = process.argv.includes('--json');
+	const benchStarted = Date.now();
+	const sim = await startSimulators();
+	let row1;
+	let row4;
+	try {
+		// Wall-time rows first, alone on the machine.
+		progress('row 1, side by side');
+		row1 = await sideBySide(sim);
+		progress('row 4, engine overhead');
+		row4 = await engineOverhead(sim);
+	} finally {
+		await sim.stop();
+	}
+	// Then the rows that mostly wait, side by side (each on its own simulator).
+	progress('rows 2 and 3, long jobs and the rate limit (about a minute)');
+	const [schedule, row3, row3Default] = await Promise.all([
+		Promise.all([scheduleCase('1 min', 60), scheduleCase('10 min', 600), scheduleCase('1 h', 3600)]),
+		rateLimited(2 * LIMIT_PER_SECOND),
+		rateLimited(undefined),
+	]);
+
+	const requestsRatio = (figures: ScheduleFigures) => figures.oursRequests / figures.fixedRequests;
+	const detectionRatio = Math.max(...schedule.map((figures) => figures.oursWorstDelay));
+	const estimateRequests = schedule.flatMap((figures) => figures.estimateRequests);
+	const estimateDelay = Math.max(...schedule.map((figures) => figures.estimateWorstDelay));
+
+	const rows = [
+		['', 'Measure', 'Ours', 'Baseline (same run)', 'Target'],
+		['1', '100 jobs of 3 s, created and waited for: wall ÷ 3 s', fixed2(row1.ratio), `one after another: ${row1.oneByOneRatio.toFixed(1)}`, '≤ 1.3'],
+		...schedule.map((figures) => [
+			'2',
+			`jobs of ${figures.label} (5 s floor, 1 h max interval): status requests per job`,
+			`${fixed2(requestsRatio(figures))} (${figures.oursRequests.toFixed(1)})`,
+			`fixed 5 s loop: 1.00 (${figures.fixedRequests.toFixed(1)})`,
+			{ '1 min': '≤ 1.0', '10 min': '≤ 0.35', '1 h': '≤ 0.10' }[figures.label] ?? '',
+		]),
+		['2', 'worst detection delay ÷ max(5 s, 10% of the job)', fixed2(detectionRatio), `fixed 5 s loop: ${fixed2(Math.max(...schedule.map((figures) => figures.fixedWorstDelay)))}`, '≤ 1.0'],
+		[
+			'2',
+			'with an estimate within ±20% (Pixxel): requests per job',
+			`${mean(estimateRequests).toFixed(1)} (worst ${Math.max(...estimateRequests)}; delay ${fixed2(estimateDelay)})`,
+			`no estimate: ${mean(schedule.map((figures) => figures.oursRequests)).toFixed(1)}`,
+			'≤ 6, delay ≤ 1.0',
+		],
+		[
+			'3',
+			'200 waits, limit 5 req/s, budget 10 req/s: failed items, 429 share',
+			`${row3.failed}, ${(100 * row3.share).toFixed(1)}% (${row3.refused} of ${row3.requests})`,
+			`default budget (4 req/s): ${row3Default.failed}, ${(100 * row3Default.share).toFixed(1)}%`,
+			'0, ≤ 5%',
+		],
+		['4', 'Get Job × 1,000 items: wall ÷ bare HTTP loop', `${fixed2(row4.ratio)} (${seconds(row4.oursMs)})`, `bare loop: 1.00 (${seconds(row4.bareMs)})`, '≤ 1.5'],
+		['4', 'peak memory (RSS of the whole process)', `${Math.round(row4.peakRssMb)} MB`, '', ''],
+	];
+	console.log(`Wait For Job at scale: our nodes in n8n's engine against the simulator (${seconds(Date.now() - benchStarted)})\n`);
+	console.log(table(rows));
+	console.log(
+		`\nRow 2 runs each job in 60 s of real time (simulator clock ×1, ×10, ×60; the node's intervals scaled alike). ` +
+			`Row 3: wall ${seconds(row3.wallMs)} at budget 10 req/s, ${seconds(row3Default.wallMs)} at the default.`,
+	);
+	if (json) {
+		console.log(
+			JSON.stringify({
+				parallel_ratio: round(row1.ratio),
+				requests_ratio_1min: round(requestsRatio(schedule[0])),
+				requests_ratio_10min: round(requestsRatio(schedule[1])),
+				requests_ratio_1h: round(requestsRatio(schedule[2])),
+				detection_delay_ratio: round(detectionRatio),
+				requests_per_job_with_estimate: round(mean(estimateRequests)),
+				rate_limited_failed_items: row3.failed,
+				rate_limited_429_share: round(row3.share, 4),
+				engine_overhead_ratio: round(row4.ratio),
+				peak_rss_mb: Math.round(row4.peakRssMb),
+			}),
+		);
+	}
+}
+
+function round(value: number, digits = 3): number {
+	return Number(value.toFixed(digits));
+}
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
