@@ -197,3 +197,11 @@ test('a base URL that is not http(s) stops before any request', async () => {
 	expect(error?.message).toBe('The base URL in the AetherForge credential is not an http(s) address');
 	expect(sim.server.log).toHaveLength(0);
 });
+
+test('Get Job suggests the next check from its own schedule, else the provider defaults', async () => {
+	const id = existingJob({ runMs: 60_000 });
+	const get = async (parameters: IDataObject) =>
+		(await runWorkflow(singleNodeWorkflow('aetherForge', { operation: 'getJob', jobId: id, ...parameters }), { credentials: sim.credentials })).outputs.Job[0].json;
+	expect((await get({ waitSettings: { pollInterval: 7, maxInterval: 60 } })).nextCheckInSeconds).toBe(7);
+	expect((await get({})).nextCheckInSeconds).toBe(2);
+});

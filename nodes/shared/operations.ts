@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { NormalizedJob } from './JobItem';
 import type { JobProvider, JobRef, ProviderRequest, WaitDefaults } from './JobProvider';
 import { ProviderClient } from './ProviderClient';
+import type { PollScheduleOptions } from './pollSchedule';
 import { nextPollDelayMs } from './pollSchedule';
 import type { ItemResult } from './runItems';
 import { itemsSignal, runForEachItem } from './runItems';
@@ -61,7 +62,7 @@ function itemOptions(fn: IExecuteFunctions, itemIndex: number): JobOptions {
 export const getJob: JobOperation = async ({ fn, client }, itemIndex) => {
 	const ref = client.provider.readJobRef(fn, itemIndex);
 	const { job } = await client.getJob(ref, { itemIndex, includeRaw: itemOptions(fn, itemIndex).includeRaw });
-	suggestNextCheck(job, client.provider.waitDefaults);
+	suggestNextCheck(job, pollSchedule(fn, itemIndex, client.provider.waitDefaults));
 	return await toOutputItem(fn, job, itemIndex);
 };
 
@@ -70,15 +71,20 @@ export const getJob: JobOperation = async ({ fn, client }, itemIndex) => {
  * again, on Wait For Job's schedule from the job's age where the provider tells it. It is what
  * n8n's Wait node should wait in a loop for jobs of hours, so no worker is held meanwhile.
  */
-function suggestNextCheck(job: NormalizedJob, { pollIntervalSeconds, maxIntervalSeconds }: WaitDefaults): void {
+function suggestNextCheck(job: NormalizedJob, schedule: PollScheduleOptions): void {
 	if (job.done) return;
 	const createdAt = job.createdAt ? Date.parse(job.createdAt) : NaN;
 	const age = Number.isFinite(createdAt) ? Math.max(0, Date.now() - createdAt) : 0;
-	const delayMs = nextPollDelayMs(age, secondsToMs(job.estimatedSecondsLeft), {
-		floorMs: pollIntervalSeconds * 1000,
-		maxMs: maxIntervalSeconds * 1000,
-	});
-	job.nextCheckInSeconds = toSeconds(delayMs);
+	job.nextCheckInSeconds = toSeconds(nextPollDelayMs(age, secondsToMs(job.estimatedSecondsLeft), schedule));
+}
+
+/** The item's poll intervals: its wait settings, else the provider's defaults. */
+function pollSchedule(fn: IExecuteFunctions, itemIndex: number, defaults: WaitDefaults): PollScheduleOptions {
+	const settings = fn.getNodeParameter('waitSettings', itemIndex, {}) as WaitSettings;
+	return {
+		floorMs: (settings.pollInterval ?? defaults.pollIntervalSeconds) * 1000,
+		maxMs: (settings.maxInterval ?? defaults.maxIntervalSeconds) * 1000,
+	};
 }
 
 export const waitForJob: JobOperation = async ({ fn, client }, itemIndex) => {
@@ -99,7 +105,7 @@ export function createJob(
 		if (fn.getNodeParameter('waitForCompletion', itemIndex, false) && !job.done) {
 			job = await waitUntilDone(fn, client, { jobId: job.jobId, workflowId: job.workflowId ?? undefined }, itemIndex);
 		} else {
-			suggestNextCheck(job, client.provider.waitDefaults);
+			suggestNextCheck(job, pollSchedule(fn, itemIndex, client.provider.waitDefaults));
 		}
 		return await toOutputItem(fn, job, itemIndex);
 	};
@@ -117,10 +123,7 @@ async function waitUntilDone(
 ): Promise<NormalizedJob> {
 	const defaults = client.provider.waitDefaults;
 	const settings = fn.getNodeParameter('waitSettings', itemIndex, {}) as WaitSettings;
-	const schedule = {
-		floorMs: (settings.pollInterval ?? defaults.pollIntervalSeconds) * 1000,
-		maxMs: (settings.maxInterval ?? defaults.maxIntervalSeconds) * 1000,
-	};
+	const schedule = pollSchedule(fn, itemIndex, defaults);
 	const timeoutMs = (settings.timeout ?? defaults.timeoutMinutes) * 60_000;
 	const includeRaw = itemOptions(fn, itemIndex).includeRaw;
 	const startedAt = Date.now();
