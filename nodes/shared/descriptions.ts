@@ -63,8 +63,8 @@ function waitFields({ pollIntervalSeconds, maxIntervalSeconds, timeoutMinutes }:
 
 /**
  * The wait settings: one collection for Wait For Job and one, under the same name, for each
- * create action with "Wait for Completion" on (n8n shows whichever matches). Get Job, and a
- * create that does not wait, take the two intervals alone: they shape `nextCheckInSeconds`.
+ * create action with "Wait for Completion" on (n8n shows whichever matches). Get Job takes the
+ * two intervals alone: they shape its `nextCheckInSeconds`.
  */
 export function waitProperties(defaults: WaitDefaults, createOperations: string[]): INodeProperties[] {
 	const collection = {
@@ -82,10 +82,17 @@ export function waitProperties(defaults: WaitDefaults, createOperations: string[
 		options: collection.options.filter((field) => ['pollInterval', 'maxInterval'].includes(field.name)),
 	};
 	return [
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to wait until the job is done before outputting it, as Wait For Job does',
+			displayOptions: { show: { operation: createOperations } },
+		},
 		{ ...collection, displayOptions: { show: { operation: [WAIT_FOR_JOB] } } },
 		{ ...collection, displayOptions: { show: { operation: createOperations, waitForCompletion: [true] } } },
 		{ ...nextCheckSchedule, displayOptions: { show: { operation: [GET_JOB] } } },
-		{ ...nextCheckSchedule, displayOptions: { show: { operation: createOperations, waitForCompletion: [false] } } },
 	];
 }
 
