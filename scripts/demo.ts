@@ -37,33 +37,39 @@ async function main() {
 	for (const file of readdirSync(examplesDir).filter((name) => name.endsWith('.json')).sort()) {
 		const workflow = JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')) as WorkflowJson & { name: string };
 		const started = Date.now();
-		const { branches, error } = await runWorkflow(workflow, { credentials: simulators.credentials });
+		const { run, error } = await runWorkflow(workflow, { credentials: simulators.credentials });
 		const seconds = ((Date.now() - started) / 1000).toFixed(1);
 		console.log(`${workflow.name}  (${file}, ${seconds} s)${error ? `\n  FAILED: ${error.message}` : ''}`);
 		if (error) failures++;
 		const rows = [['node', 'provider', 'job id', 'status', 'progress', 'outputs']];
 		for (const node of workflow.nodes) {
-			const items = branches[node.name]?.flat() ?? [];
-			if (!node.type.startsWith(`${PACKAGE_NAME}.`)) {
-				const counts = (branches[node.name] ?? []).map((output) => output.length);
-				if (counts.length > 1) rows.push([node.name, '', '', `items per output: ${counts.join(' / ')}`, '', '']);
-				continue;
-			}
-			for (const { json, ...item } of items) {
-				rows.push([
-					node.name,
-					String(json.provider ?? ''),
-					shortId(json.jobId),
-					json.error && !json.jobId ? `error: ${String(json.error)}` : `${json.status} (${json.providerStatus})`,
-					json.progress === null || json.progress === undefined ? '-' : `${json.progress}%`,
-					describeOutputs({ json, ...item }),
-				]);
+			// A node in a loop (Get Job after a Wait) runs several times: one row per run.
+			const runs = run.data.resultData.runData[node.name] ?? [];
+			for (const [runIndex, task] of runs.entries()) {
+				const label = runs.length > 1 ? `${node.name} #${runIndex + 1}` : node.name;
+				const outputs = (task.data?.main ?? []).map((items) => items ?? []);
+				if (!node.type.startsWith(`${PACKAGE_NAME}.`)) {
+					if (outputs.length > 1) rows.push([label, '', '', `items per output: ${outputs.map((items) => items.length).join(' / ')}`, '', '']);
+					continue;
+				}
+				rows.push(...outputs.flat().map((item) => jobRow(label, item)));
 			}
 		}
 		console.log(table(rows) + '\n');
 	}
 	await simulators.stop();
 	process.exit(failures > 0 ? 1 : 0);
+}
+
+function jobRow(label: string, { json, ...item }: INodeExecutionData): string[] {
+	return [
+		label,
+		String(json.provider ?? ''),
+		shortId(json.jobId),
+		json.error && !json.jobId ? `error: ${String(json.error)}` : `${json.status} (${json.providerStatus})`,
+		json.progress === null || json.progress === undefined ? '-' : `${json.progress}%`,
+		describeOutputs({ json, ...item }),
+	];
 }
 
 void main();

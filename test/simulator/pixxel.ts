@@ -69,6 +69,8 @@ const SUMMARY_FIELDS = [
 ] as const;
 
 export const PIXXEL_PROJECT = 'a3c1e2f4-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
+/** The "Crop health (NDVI)" workflow the examples run. */
+export const PIXXEL_DEMO_WORKFLOW = '9b3f6c2a-7d41-4e8a-b5c6-0f1e2d3c4b5a';
 
 export class PixxelSimulator implements ProviderSimulator {
 	readonly prefix = '/pixxel';
@@ -94,15 +96,16 @@ export class PixxelSimulator implements ProviderSimulator {
 	private createdJobs = 0;
 
 	constructor(private readonly server: SimulatorServer) {
-		this.addWorkflow('Crop health (NDVI)', 'Weekly NDVI over the farm AOIs');
-		this.addWorkflow('Water body detection', 'Surface water extent per reservoir');
-		this.addWorkflow('Methane plume detection', 'Hyperspectral methane hot spots');
+		// Fixed ids, so the example workflows can name them.
+		this.addWorkflow('Crop health (NDVI)', 'Weekly NDVI over the farm AOIs', PIXXEL_PROJECT, PIXXEL_DEMO_WORKFLOW);
+		this.addWorkflow('Water body detection', 'Surface water extent per reservoir', PIXXEL_PROJECT, '6a0d4f2e-91b7-4c38-a5e2-3f8b7c9d1e04');
+		this.addWorkflow('Methane plume detection', 'Hyperspectral methane hot spots', PIXXEL_PROJECT, '2e7c5b19-4d3a-4f86-b0c1-8a9e6d5f4c27');
 		this.addWorkflow('Forest cover change', 'Another team’s workflow', 'f0e1d2c3-b4a5-4968-8776-655443322110');
 	}
 
-	addWorkflow(name: string, description = '', projectId = PIXXEL_PROJECT): PixxelWorkflow {
+	addWorkflow(name: string, description = '', projectId = PIXXEL_PROJECT, id = randomUUID()): PixxelWorkflow {
 		const workflow: PixxelWorkflow = {
-			id: randomUUID(),
+			id,
 			project_id: projectId,
 			name,
 			description,
