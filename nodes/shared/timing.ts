@@ -52,6 +52,12 @@ export function retryAfterMs(headers: Record<string, unknown> | undefined): numb
 const SLOWDOWN_ON_429 = 1.5;
 
 /**
+ * The slowest pace 429s can bring, as a share of the budget. Scattered refusals of a long run
+ * would otherwise compound without end; below this, the provider's pauses do the rest.
+ */
+const MAX_SLOWDOWN = 5;
+
+/**
  * One request budget for all items of a node run: requests are spaced to the provider's rate,
  * and a 429 pauses every waiting item, not just the one that saw it, and slows the pace.
  */
@@ -62,11 +68,14 @@ export class RequestBudget {
 
 	private spacingMs: number;
 
+	private readonly maxSpacingMs: number;
+
 	/** Counts 429s: a slot handed out before the latest one was planned at the old pace. */
 	private refusals = 0;
 
 	constructor(requestsPerSecond: number) {
 		this.spacingMs = requestsPerSecond > 0 ? 1000 / requestsPerSecond : 0;
+		this.maxSpacingMs = this.spacingMs * MAX_SLOWDOWN;
 	}
 
 	async acquire(sleeper: Sleeper): Promise<void> {
@@ -84,7 +93,7 @@ export class RequestBudget {
 	pauseFor(ms: number): void {
 		const now = Date.now();
 		// Requests already on their way meet the same limit: one refusal episode slows the pace once.
-		if (now >= this.pausedUntil) this.spacingMs *= SLOWDOWN_ON_429;
+		if (now >= this.pausedUntil) this.spacingMs = Math.min(this.spacingMs * SLOWDOWN_ON_429, this.maxSpacingMs);
 		this.pausedUntil = Math.max(this.pausedUntil, now + ms);
 		this.nextSlotAt = this.pausedUntil;
 		this.refusals++;

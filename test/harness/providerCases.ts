@@ -34,6 +34,8 @@ export interface ProviderCase {
 	nextScripts(sim: ProviderSimulators): Array<Partial<JobScript>>;
 	/** An error reply in the provider's own shape. */
 	errorBody(message: string): unknown;
+	/** The provider's reply to a key it does not accept. */
+	keyRefused: { status: number; body: unknown };
 	/** A field of every job reply (create's too) that, made a number, breaks the documented schema. */
 	schemaField: string[];
 	/** Whether a create's reply tells the job's status (AetherForge's holds the id alone). */
@@ -69,6 +71,7 @@ export const aetherForge: ProviderCase = {
 	jobs: (sim) => sim.aetherForge.jobs.jobs,
 	nextScripts: (sim) => sim.aetherForge.jobs.nextScripts,
 	errorBody: (message) => ({ detail: message }),
+	keyRefused: { status: 401, body: { detail: 'Invalid API key' } },
 	schemaField: ['job_id'],
 	createReplyHasStatus: false,
 	revokeKey: (sim) => sim.aetherForge.apiKeys.delete(String(sim.credentials.aetherForgeApi.apiKey)),
@@ -94,6 +97,7 @@ export const pixxel: ProviderCase = {
 	jobs: (sim) => sim.pixxel.jobs.jobs,
 	nextScripts: (sim) => sim.pixxel.jobs.nextScripts,
 	errorBody: (message) => ({ error: { code: 'internal', message, details: null } }),
+	keyRefused: { status: 403, body: { error: { code: 'forbidden', message: 'invalid or missing API key', details: null } } },
 	schemaField: ['id'],
 	createReplyHasStatus: true,
 	revokeKey: (sim) => sim.pixxel.apiKeys.delete(String(sim.credentials.pixxelApi.apiKey)),
@@ -118,6 +122,7 @@ export const tensorArt: ProviderCase = {
 	jobs: (sim) => sim.tensorArt.jobs.jobs,
 	nextScripts: (sim) => sim.tensorArt.jobs.nextScripts,
 	errorBody: (message) => ({ code: 13, message, details: [] }),
+	keyRefused: { status: 404, body: { code: 100001, message: 'unauthorized', tips: 'app not found' } },
 	schemaField: ['job', 'status'],
 	createReplyHasStatus: true,
 	revokeKey: (sim) => sim.tensorArt.apiKeys.delete(String(sim.credentials.tensorArtApi.apiKey)),
