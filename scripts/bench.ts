@@ -12,10 +12,13 @@
  * node's intervals, timeout and request budget are scaled by the same factor, and delays are
  * read on the simulator's clock, so both sides see the same compressed hour.
  */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { isFinalStatus } from '../nodes/shared/JobItem';
 import { pixxelProvider } from '../nodes/Pixxel/pixxelProvider';
+import type { WorkflowJson } from '../test/harness/engine';
 import { runWorkflow } from '../test/harness/engine';
 import { singleNodeWorkflow } from '../test/harness/workflows';
 import type { ProviderSimulators } from '../test/simulator';
@@ -81,7 +84,8 @@ async function sideBySide(sim: ProviderSimulators) {
 	const items = 100;
 	// A warm-up run first, as a long-running n8n is warm (JIT, the engine's first run).
 	await createAndWait(sim, 20, 20, 0);
-	const wallMs = await createAndWait(sim, items, 100);
+	// Best of two: the machine's other work only ever adds time.
+	const wallMs = Math.min(await createAndWait(sim, items, 100), await createAndWait(sim, items, 100));
 	// One after another, measured on 3 items and scaled to 100.
 	const sample = 3;
 	const oneByOneMs = ((await createAndWait(sim, sample, 1)) / sample) * items;
@@ -233,50 +237,109 @@ async function rateLimited(requestsPerSecond: number | undefined) {
 
 // ── Row 4: engine overhead ──────────────────────────────────────────────────────────────────
 
-async function engineOverhead(sim: ProviderSimulators) {
-	const finished = (count: number) =>
-		Array.from({ length: count }, () => {
-			sim.aetherForge.jobs.nextScripts.push({ queueMs: 0, runMs: 0 });
-			return sim.aetherForge.jobs.create(crypto.randomUUID(), sim.server.clock.now(), { form: { path: '', fields: {}, files: {} }, imageUrls: [] });
-		});
-	const baseUrl = sim.server.baseUrl(sim.aetherForge);
-	const bareLoop = async (jobs: Array<SimJob<unknown>>) => {
-		const started = Date.now();
-		for (const job of jobs) {
-			const response = await fetch(`${baseUrl}/public/v1/job/${job.id}`, { headers: { authorization: 'Bearer af-test-key' } });
-			await response.json();
-		}
-		return Date.now() - started;
-	};
-	const getJobs = async (jobs: Array<SimJob<unknown>>) => {
-		const started = Date.now();
-		const { outputs, error } = await runWorkflow(
-			// The budget is lifted: this row measures the engine, not the rate limit.
-			singleNodeWorkflow('aetherForge', { operation: 'getJob', jobId: '={{ $json.id }}', options: { requestsPerSecond: 1_000_000 } }),
-			{ credentials: sim.credentials, input: jobs.map((job) => ({ id: job.id })) },
-		);
-		if (error) throw error;
-		assertAllSucceeded(outputs.Job, jobs.length, 'row 4');
-		return Date.now() - started;
-	};
-	// Warm both paths up first (JIT, connection pools, the engine's first run).
-	await bareLoop(finished(100));
-	await getJobs(finished(100));
+const ROW4_ITEMS = 1000;
+const ROW4_ROUNDS = 3;
 
-	const jobs = finished(1000);
-	const bareMs = await bareLoop(jobs);
-	let peakRss = process.memoryUsage().rss;
-	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
-	const oursMs = await getJobs(jobs);
-	clearInterval(sampler);
-	peakRss = Math.max(peakRss, process.memoryUsage().rss);
-	return { bareMs, oursMs, ratio: oursMs / bareMs, peakRssMb: peakRss / 2 ** 20 };
+interface FinishedJobsServer {
+	baseUrl: string;
+	credentials: ProviderSimulators['credentials'];
+	ids: string[];
+}
+
+/**
+ * Row 4's simulator runs on a thread of its own, as a provider runs on another machine: the
+ * engine's thread then spends its time on the engine, and the bare loop still waits for every
+ * round trip. It serves `count` finished AetherForge jobs until the bench ends.
+ */
+async function serveFinishedJobs(count: number): Promise<void> {
+	const sim = await startSimulators();
+	const ids = Array.from({ length: count }, () => {
+		sim.aetherForge.jobs.nextScripts.push({ queueMs: 0, runMs: 0 });
+		return sim.aetherForge.jobs.create(crypto.randomUUID(), sim.server.clock.now(), { form: { path: '', fields: {}, files: {} }, imageUrls: [] }).id;
+	});
+	const server: FinishedJobsServer = { baseUrl: sim.server.baseUrl(sim.aetherForge), credentials: sim.credentials, ids };
+	parentPort!.postMessage(server);
+}
+
+async function engineOverhead() {
+	// Warm-up rounds first, then the measured rounds, each side on its own fresh jobs.
+	const worker = new Worker(__filename, { workerData: { count: (ROW4_ROUNDS + 1) * ROW4_ITEMS } });
+	try {
+		const { baseUrl, credentials, ids } = await new Promise<FinishedJobsServer>((resolve, reject) => {
+			worker.once('message', resolve);
+			worker.once('error', reject);
+		});
+		const jobUrl = (id: string) => `${baseUrl}/public/v1/job/${id}`;
+		const bareLoop = async (round: string[]) => {
+			const started = Date.now();
+			for (const id of round) {
+				const response = await fetch(jobUrl(id), { headers: { authorization: 'Bearer af-test-key' } });
+				await response.json();
+			}
+			return Date.now() - started;
+		};
+		const inEngine = async (workflow: WorkflowJson, round: string[]) => {
+			const started = Date.now();
+			const { outputs, error } = await runWorkflow(workflow, { credentials, input: round.map((id) => ({ id })) });
+			if (error) throw error;
+			const [items] = Object.values(outputs);
+			if (items?.length !== round.length || items.some((item) => !['succeeded', 'Succeed'].includes(item.json.status as string))) {
+				throw new Error('row 4: not every job was read');
+			}
+			return Date.now() - started;
+		};
+		// The budget is lifted: this row measures the engine, not the rate limit.
+		const getJob = singleNodeWorkflow('aetherForge', { operation: 'getJob', jobId: '={{ $json.id }}', options: { requestsPerSecond: 1_000_000 } });
+		// For context, n8n's own HTTP Request node sending the same requests.
+		const httpRequest: WorkflowJson = {
+			nodes: [
+				{
+					id: 'http',
+					name: 'HTTP Request',
+					type: 'n8n-nodes-base.httpRequest',
+					typeVersion: 4.2,
+					position: [0, 0],
+					parameters: {
+						url: `=${baseUrl}/public/v1/job/{{ $json.id }}`,
+						sendHeaders: true,
+						headerParameters: { parameters: [{ name: 'Authorization', value: 'Bearer af-test-key' }] },
+						options: {},
+					},
+				},
+			],
+			connections: {},
+		};
+
+		const bare: number[] = [];
+		const ours: number[] = [];
+		const n8nHttp: number[] = [];
+		let peakRss = 0;
+		const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+		for (let round = 0; round <= ROW4_ROUNDS; round++) {
+			const jobs = ids.slice(round * ROW4_ITEMS, (round + 1) * ROW4_ITEMS);
+			const times = [await bareLoop(jobs), await inEngine(getJob, jobs), await inEngine(httpRequest, jobs)];
+			// Round 0 warms up JIT, connection pools and the engine's first run.
+			if (round > 0) [bare, ours, n8nHttp].forEach((list, index) => list.push(times[index]));
+		}
+		clearInterval(sampler);
+		// Best of the rounds: the machine's other work only ever adds time.
+		const best = (values: number[]) => Math.min(...values);
+		return {
+			bareMs: best(bare),
+			oursMs: best(ours),
+			httpNodeMs: best(n8nHttp),
+			ratio: best(ours) / best(bare),
+			peakRssMb: peakRss / 2 ** 20,
+		};
+	} finally {
+		await worker.terminate();
+	}
 }
 
 // ── Report ──────────────────────────────────────────────────────────────────────────────────
 
 const fixed2 = (value: number) => value.toFixed(2);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 
 function table(rows: string[][]): string {
 	const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
@@ -286,18 +349,12 @@ function table(rows: string[][]): string {
 async function main() {
 	const json = process.argv.includes('--json');
 	const benchStarted = Date.now();
+	// Wall-time rows first, alone on the machine.
+	progress('row 1, side by side');
 	const sim = await startSimulators();
-	let row1;
-	let row4;
-	try {
-		// Wall-time rows first, alone on the machine.
-		progress('row 1, side by side');
-		row1 = await sideBySide(sim);
-		progress('row 4, engine overhead');
-		row4 = await engineOverhead(sim);
-	} finally {
-		await sim.stop();
-	}
+	const row1 = await sideBySide(sim).finally(async () => await sim.stop());
+	progress('row 4, engine overhead');
+	const row4 = await engineOverhead();
 	// Then the rows that mostly wait, side by side (each on its own simulator).
 	progress('rows 2 and 3, long jobs and the rate limit (about a minute)');
 	const [schedule, row3, row3Default] = await Promise.all([
@@ -337,6 +394,7 @@ async function main() {
 			'0, ≤ 5%',
 		],
 		['4', 'Get Job × 1,000 items: wall ÷ bare HTTP loop', `${fixed2(row4.ratio)} (${seconds(row4.oursMs)})`, `bare loop: 1.00 (${seconds(row4.bareMs)})`, '≤ 1.5'],
+		['4', "  n8n's own HTTP Request node, same requests", fixed2(row4.httpNodeMs / row4.bareMs), `(${seconds(row4.httpNodeMs)})`, ''],
 		['4', 'peak memory (RSS of the whole process)', `${Math.round(row4.peakRssMb)} MB`, '', ''],
 	];
 	console.log(`Wait For Job at scale: our nodes in n8n's engine against the simulator (${seconds(Date.now() - benchStarted)})\n`);
@@ -367,10 +425,14 @@ function round(value: number, digits = 3): number {
 	return Number(value.toFixed(digits));
 }
 
-main().then(
-	() => process.exit(0),
-	(error: unknown) => {
-		console.error(error);
-		process.exit(1);
-	},
-);
+if (isMainThread) {
+	main().then(
+		() => process.exit(0),
+		(error: unknown) => {
+			console.error(error);
+			process.exit(1);
+		},
+	);
+} else {
+	void serveFinishedJobs((workerData as { count: number }).count);
+}

@@ -84,7 +84,8 @@ export class RequestBudget {
 			const slot = Math.max(now, this.nextSlotAt, this.pausedUntil);
 			this.nextSlotAt = slot + this.spacingMs;
 			const refusalsBefore = this.refusals;
-			if (slot > now) await sleeper.sleep(slot - now);
+			// Clocks and timers count whole milliseconds: a turn less than one away is now.
+			if (slot - now >= 1) await sleeper.sleep(slot - now);
 			// A 429 came while this request waited: it queues again, behind the pause, at the new pace.
 			if (this.refusals === refusalsBefore) return;
 		}
