@@ -124,7 +124,7 @@ describe('a Failed job', () => {
 describe('Get Job', () => {
 	test('rejects a job id that is not a UUID before any request', async () => {
 		const result = await run({ operation: 'getJob', jobId: '12345' });
-		expect(result.error?.message).toBe('The Job ID "12345" is not an AetherForge job ID');
+		expect(result.error?.message).toBe('"Job ID" of item 0 must be an AetherForge job ID (a UUID), not "12345"');
 		expect(sim.server.log).toHaveLength(0);
 	});
 

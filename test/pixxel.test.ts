@@ -83,7 +83,7 @@ describe('Create Job', () => {
 
 	test('an empty project ID is refused before anything is sent', async () => {
 		const result = await run({ operation: 'createJob', projectId: ' ', workflow: picked(ndvi().id) });
-		expect(result.error?.message).toBe('"Project ID" is empty');
+		expect(result.error?.message).toBe('"Project ID" of item 0 is empty');
 		expect(requests('POST')).toHaveLength(0);
 	});
 });

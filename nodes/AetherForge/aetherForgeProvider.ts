@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { JobOutput } from '../shared/JobItem';
 import { formatFromUrl, kindFromFormat } from '../shared/JobItem';
 import type { JobProvider, ProviderErrorInfo, ProviderRequest } from '../shared/JobProvider';
-import { requiredString, trimmedBaseUrl } from '../shared/parameters';
+import { describeValue, invalidValue, readImage, requiredString, trimmedBaseUrl } from '../shared/parameters';
 import type { CreateType, FormField } from './createTypes';
 import { CREATE_TYPES, DEFAULT_REF_IMAGE_LIMIT, REF_IMAGE_LIMITS } from './createTypes';
 
@@ -41,10 +41,13 @@ export const aetherForgeProvider: JobProvider = {
 	readJobRef(fn, itemIndex) {
 		const jobId = requiredString(fn, 'jobId', itemIndex, 'Job ID');
 		if (!UUID.test(jobId)) {
-			throw new NodeOperationError(fn.getNode(), `The Job ID "${jobId}" is not an AetherForge job ID`, {
+			throw invalidValue(
+				fn.getNode(),
 				itemIndex,
-				description: 'AetherForge job IDs are UUIDs such as 550e8400-e29b-41d4-a716-446655440000, as Create Job outputs them in "jobId".',
-			});
+				'Job ID',
+				`must be an AetherForge job ID (a UUID), not "${jobId}"`,
+				'AetherForge job IDs are UUIDs such as 550e8400-e29b-41d4-a716-446655440000, as Create Job outputs them in "jobId".',
+			);
 		}
 		return { jobId };
 	},
@@ -124,16 +127,18 @@ export async function buildCreateRequest(fn: IExecuteFunctions, itemIndex: numbe
 
 async function appendField(fn: IExecuteFunctions, form: FormData, type: CreateType, field: FormField, itemIndex: number) {
 	const invalid = (rule: string) =>
-		new NodeOperationError(fn.getNode(), `Invalid "${field.displayName}" for ${type.name}: ${rule}`, { itemIndex });
+		new NodeOperationError(fn.getNode(), `Invalid "${field.displayName}" of item ${itemIndex} for ${type.name}: ${rule}`, { itemIndex });
 	const value = fn.getNodeParameter(parameterName(field), itemIndex, field.kind === 'boolean' ? false : '') as unknown;
 
 	switch (field.kind) {
 		case 'boolean':
-			form.append(field.name, value ? 'true' : 'false');
+			// An expression may give the text "false", which must not count as true.
+			if (typeof value !== 'boolean' && value !== 'true' && value !== 'false') throw invalid(`it must be true or false, not ${describeValue(value)}`);
+			form.append(field.name, String(value));
 			return;
 		case 'text':
 		case 'options': {
-			if (typeof value !== 'string' && typeof value !== 'number') throw invalid(`expected text, got ${describe(value)}`);
+			if (typeof value !== 'string' && typeof value !== 'number') throw invalid(`expected text, got ${describeValue(value)}`);
 			const text = String(value).trim();
 			if (text === '') {
 				if (field.optional) return;
@@ -157,19 +162,15 @@ async function appendField(fn: IExecuteFunctions, form: FormData, type: CreateTy
 		}
 		case 'file':
 		case 'files': {
-			if (typeof value !== 'string') throw invalid(`expected binary property names, got ${describe(value)}`);
+			if (typeof value !== 'string') throw invalid(`expected binary property names, got ${describeValue(value)}`);
 			const names = value.split(',').map((name) => name.trim()).filter(Boolean);
 			const limit = field.name === 'ref_images' ? refImageLimit(fn, itemIndex) : (field.maxFiles ?? 1);
 			if (names.length === 0 && !field.optional) throw invalid('name the binary property that holds the image');
 			if (names.length < (field.minFiles ?? 0)) throw invalid(`at least ${field.minFiles} image(s) are needed`);
 			if (names.length > limit) throw invalid(`at most ${limit} image(s) are allowed here, ${names.length} were given`);
 			for (const name of names) {
-				const binary = fn.helpers.assertBinaryData(itemIndex, name);
-				if (!binary.mimeType.startsWith('image/')) {
-					throw invalid(`binary property "${name}" holds ${binary.mimeType}, not an image`);
-				}
-				const buffer = await fn.helpers.getBinaryDataBuffer(itemIndex, name);
-				form.append(field.name, new Blob([new Uint8Array(buffer)], { type: binary.mimeType }), binary.fileName ?? `${name}.png`);
+				const { binary, bytes } = await readImage(fn, itemIndex, name, field.displayName);
+				form.append(field.name, new Blob([new Uint8Array(bytes)], { type: binary.mimeType }), binary.fileName ?? `${name}.png`);
 			}
 			return;
 		}
@@ -179,9 +180,4 @@ async function appendField(fn: IExecuteFunctions, form: FormData, type: CreateTy
 function refImageLimit(fn: IExecuteFunctions, itemIndex: number): number {
 	const model = fn.getNodeParameter('ai_model', itemIndex, '') as string;
 	return REF_IMAGE_LIMITS[model] ?? DEFAULT_REF_IMAGE_LIMIT;
-}
-
-function describe(value: unknown): string {
-	if (value === null) return 'null';
-	return Array.isArray(value) ? 'a list' : `a${typeof value === 'object' ? 'n' : ''} ${typeof value}`;
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { JobRef } from '../shared/JobProvider';
+import { checkedCollection } from '../shared/parameters';
 import type { ProviderClient } from '../shared/ProviderClient';
 import type { JobOperation } from '../shared/operations';
 import { toOutputItem } from '../shared/operations';
@@ -69,7 +70,7 @@ export const getResults: JobOperation = async ({ fn, client }, itemIndex) => {
 
 /** Asks for the package (PUT, safe to repeat) until Pixxel answers `ready` with its signed URL. */
 async function waitForPackage(fn: IExecuteFunctions, client: ProviderClient, { workflowId, jobId }: JobRef, itemIndex: number): Promise<string> {
-	const settings = fn.getNodeParameter('packageSettings', itemIndex, {}) as PackageSettings;
+	const settings = checkedCollection(fn, 'packageSettings', itemIndex, 'Package Settings', getResultsProperties[0].options as INodeProperties[]) as PackageSettings;
 	const schedule = {
 		floorMs: (settings.pollInterval ?? PACKAGE_DEFAULTS.pollIntervalSeconds) * 1000,
 		maxMs: PACKAGE_DEFAULTS.maxIntervalSeconds * 1000,

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { JobError, JobSnapshot, JobStatus } from '../shared/JobItem';
 import { isFinalStatus, toIsoTime } from '../shared/JobItem';
 import type { JobProvider, JobRef, ProviderErrorInfo, ProviderRequest } from '../shared/JobProvider';
-import { requiredString, trimmedBaseUrl } from '../shared/parameters';
+import { checkedText, invalidValue, requiredString, trimmedBaseUrl } from '../shared/parameters';
 import { withDecodedByteFields } from './byteFields';
 
 /** A task of a job (seed 002): its own status, progress 0–100 and failure. */
@@ -253,14 +253,10 @@ export function readWorkflowId(fn: IExecuteFunctions, itemIndex: number): string
 }
 
 export function checkedWorkflowId(value: unknown, node: INode, itemIndex?: number): string {
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-	if (text === '') {
-		throw new NodeOperationError(node, '"Workflow" is empty', {
-			itemIndex,
-			description: 'Pick a workflow from the list, or give its ID (e.g. {{ $json.workflowId }} after Create Job).',
-		});
+	if (value === undefined || value === null || value === '') {
+		throw invalidValue(node, itemIndex, 'Workflow', 'is empty', 'Pick a workflow from the list, or give its ID (e.g. {{ $json.workflowId }} after Create Job).');
 	}
-	return text;
+	return checkedText(node, value, 'Workflow', itemIndex);
 }
 
 /** POST …/jobs?project_id=: no body, as a job re-runs a workflow built in Aurora. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { JobError, JobOutput, JobStatus } from '../shared/JobItem';
 import { formatFromUrl, toIsoTime } from '../shared/JobItem';
 import type { JobProvider, ProviderErrorInfo } from '../shared/JobProvider';
+import { checkedText, invalidValue } from '../shared/parameters';
 import { credentialProblem, tamsBaseUrl } from './tamsAuth';
 
 /**
@@ -187,16 +188,16 @@ export const tensorArtProvider: JobProvider = {
  */
 export function readTamsId(fn: IExecuteFunctions, name: string, itemIndex: number, displayName: string): string {
 	const value = fn.getNodeParameter(name, itemIndex, '') as unknown;
-	const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : typeof value === 'string' ? value.trim() : undefined;
-	if (text === undefined || !/^\d{1,20}$/.test(text)) {
-		const shown = typeof value === 'object' ? JSON.stringify(value) : String(value);
-		throw new NodeOperationError(fn.getNode(), `The ${displayName} "${shown.slice(0, 60)}" of item ${itemIndex} is not a Tensor.Art ID`, {
+	if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+		throw new NodeOperationError(fn.getNode(), `The ${displayName} ${value} of item ${itemIndex} is not a Tensor.Art ID`, {
 			itemIndex,
 			description:
-				typeof value === 'number'
-					? 'This number is too large for JavaScript to keep exact, so its last digits are already wrong. Pass the ID as text, as Tensor.Art sends it (e.g. {{ $json.jobId }} from the node that created the job).'
-					: 'Tensor.Art IDs are digits only, such as 881417947308949275.',
+				'This number is too large for JavaScript to keep exact, so its last digits are already wrong. Pass the ID as text, as Tensor.Art sends it (e.g. {{ $json.jobId }} from the node that created the job).',
 		});
+	}
+	const text = checkedText(fn.getNode(), value, displayName, itemIndex);
+	if (!/^\d{1,20}$/.test(text)) {
+		throw invalidValue(fn.getNode(), itemIndex, displayName, `must be a Tensor.Art ID (digits only), not "${text.slice(0, 60)}"`, 'Tensor.Art IDs are digits only, such as 881417947308949275.');
 	}
 	return text;
 }

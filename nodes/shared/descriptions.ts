@@ -7,7 +7,7 @@ export const GET_JOB = 'getJob';
 export const WAIT_FOR_JOB = 'waitForJob';
 
 /** Properties of the wait: shown for Wait For Job, and for a create with "Wait for Completion" on. */
-function waitFields({ pollIntervalSeconds, maxIntervalSeconds, timeoutMinutes }: WaitDefaults): INodeProperties[] {
+export function waitFields({ pollIntervalSeconds, maxIntervalSeconds, timeoutMinutes }: WaitDefaults): INodeProperties[] {
 	return [
 		{
 			displayName: 'Poll Interval (Seconds)',

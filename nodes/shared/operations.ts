@@ -1,9 +1,11 @@
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { jobOptionsProperty, waitFields } from './descriptions';
 import type { NormalizedJob } from './JobItem';
 import type { JobProvider, JobRef, ProviderRequest, WaitDefaults } from './JobProvider';
 import { ProviderClient } from './ProviderClient';
+import { checkedCollection } from './parameters';
 import type { PollScheduleOptions } from './pollSchedule';
 import { nextPollDelayMs } from './pollSchedule';
 import type { ItemResult } from './runItems';
@@ -43,7 +45,9 @@ export async function executeJobOperation(
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const run = operations[operation];
 	if (!run) throw new NodeOperationError(this.getNode(), `The action "${operation}" is not supported`);
-	const options = this.getNodeParameter('options', 0, {}) as JobOptions;
+	const optionFields = jobOptionsProperty(provider.waitDefaults, []).options as INodeProperties[];
+	// The first item's options set up the run for all items.
+	const options = checkedCollection(this, 'options', 0, 'Options', optionFields) as JobOptions;
 	const stopOthers = new AbortController();
 	const client = new ProviderClient(this, provider, {
 		signal: itemsSignal(this, stopOthers),
@@ -52,7 +56,14 @@ export async function executeJobOperation(
 	});
 	const ctx: OperationContext = { fn: this, client };
 	const maxParallel = options.maxParallel ?? 100;
-	return [await runForEachItem(this, { maxParallel, stopOthers }, async (itemIndex) => await run(ctx, itemIndex))];
+	return [
+		await runForEachItem(this, { maxParallel, stopOthers }, async (itemIndex) => {
+			// Settings an expression made unusable (a timeout of "soon" would never end a wait) stop the item first.
+			checkedCollection(this, 'options', itemIndex, 'Options', optionFields);
+			checkedCollection(this, 'waitSettings', itemIndex, 'Wait Settings', waitFields(provider.waitDefaults));
+			return await run(ctx, itemIndex);
+		}),
+	];
 }
 
 function itemOptions(fn: IExecuteFunctions, itemIndex: number): JobOptions {

@@ -1,27 +1,109 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-/**
- * Reads a text parameter that must not be empty. Expressions can hand over numbers (ids) or
- * objects; numbers are taken as their digits, anything else is refused with the field's name.
+/*
+ * Checks of what an item hands a node, made before anything is sent. An expression can resolve
+ * to any value, so each refusal names the item, the field and the rule it breaks.
  */
-export function requiredString(fn: IExecuteFunctions, name: string, itemIndex: number, displayName: string): string {
-	const value = fn.getNodeParameter(name, itemIndex, '') as unknown;
+
+/** The error for a value that breaks a rule, e.g. `"Job ID" of item 2 is empty`. */
+export function invalidValue(node: INode, itemIndex: number | undefined, field: string, rule: string, description?: string): NodeOperationError {
+	const where = itemIndex === undefined ? `"${field}"` : `"${field}" of item ${itemIndex}`;
+	return new NodeOperationError(node, `${where} ${rule}`, { itemIndex, description });
+}
+
+/** A value as a message shows it: text quoted, lists and objects by their kind. */
+export function describeValue(value: unknown): string {
+	if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+	if (Array.isArray(value)) return 'a list';
+	if (value !== null && typeof value === 'object') return 'an object';
+	return String(value);
+}
+
+/** `value` as text that is not empty; a number (an ID from an expression) counts as its digits. */
+export function checkedText(node: INode, value: unknown, field: string, itemIndex?: number): string {
 	if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
 	if (typeof value !== 'string') {
-		throw new NodeOperationError(fn.getNode(), `"${displayName}" must be text, but the value is ${Array.isArray(value) ? 'a list' : typeof value}`, {
-			itemIndex,
-			description: `If "${displayName}" is an expression, point it at a single value, e.g. {{ $json.jobId }}.`,
-		});
+		throw invalidValue(node, itemIndex, field, `must be text, not ${describeValue(value)}`, `If "${field}" is an expression, point it at a single value, e.g. {{ $json.jobId }}.`);
 	}
-	const trimmed = value.trim();
-	if (trimmed === '') {
-		throw new NodeOperationError(fn.getNode(), `"${displayName}" is empty`, {
-			itemIndex,
-			description: `Give a value for "${displayName}", or check that the expression finds one in this item.`,
-		});
+	const text = value.trim();
+	if (text === '') {
+		throw invalidValue(node, itemIndex, field, 'is empty', `Give a value for "${field}", or check that the expression finds one in this item.`);
 	}
-	return trimmed;
+	return text;
+}
+
+/** Reads a text parameter that must not be empty. */
+export function requiredString(fn: IExecuteFunctions, name: string, itemIndex: number, displayName: string): string {
+	return checkedText(fn.getNode(), fn.getNodeParameter(name, itemIndex, ''), displayName, itemIndex);
+}
+
+/** Reads a text parameter that may be left empty (then undefined); anything but text is refused. */
+export function optionalString(fn: IExecuteFunctions, name: string, itemIndex: number, displayName: string): string | undefined {
+	const value = fn.getNodeParameter(name, itemIndex, '') as unknown;
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
+	return checkedText(fn.getNode(), value, displayName, itemIndex);
+}
+
+/** The image in the item's binary property `property`, which the node field `field` names. */
+export async function readImage(
+	fn: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	field: string,
+): Promise<{ binary: IBinaryData; bytes: Buffer }> {
+	let binary: IBinaryData;
+	try {
+		binary = fn.helpers.assertBinaryData(itemIndex, property);
+	} catch {
+		throw invalidValue(fn.getNode(), itemIndex, field, `names binary property "${property}", which the item does not have`, 'Check the name, and that the node before this one outputs the file.');
+	}
+	if (!binary.mimeType.startsWith('image/')) {
+		throw invalidValue(fn.getNode(), itemIndex, field, `must be an image, but binary property "${property}" holds ${binary.mimeType}, not an image`);
+	}
+	return { binary, bytes: await fn.helpers.getBinaryDataBuffer(itemIndex, property) };
+}
+
+/**
+ * Reads a collection parameter (options, wait settings) of one item, each value set in it checked
+ * against its field as the node describes it: a number at least its minimum (numeric text is
+ * taken as the number), one of its options, true or false, or text. Fields not described pass.
+ */
+export function checkedCollection(fn: IExecuteFunctions, name: string, itemIndex: number, displayName: string, fields: INodeProperties[]): IDataObject {
+	const values = { ...(fn.getNodeParameter(name, itemIndex, {}) as IDataObject) };
+	for (const field of fields) {
+		const value = values[field.name];
+		if (value === undefined) continue;
+		const checked = checkedSetting(field, value);
+		if ('rule' in checked) {
+			throw invalidValue(fn.getNode(), itemIndex, field.displayName, `${checked.rule}, not ${describeValue(value)}`, `Set it in "${displayName}", or fix the expression that gives it.`);
+		}
+		values[field.name] = checked.value as IDataObject[string];
+	}
+	return values;
+}
+
+function checkedSetting(field: INodeProperties, value: unknown): { value: unknown } | { rule: string } {
+	switch (field.type) {
+		case 'number': {
+			const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+			const min = field.typeOptions?.minValue;
+			if (typeof number !== 'number' || !Number.isFinite(number) || (min !== undefined && number < min)) {
+				return { rule: min === undefined ? 'must be a number' : `must be a number of at least ${min}` };
+			}
+			return { value: number };
+		}
+		case 'options': {
+			const allowed = (field.options ?? []).map((option) => ('value' in option ? option.value : undefined));
+			return allowed.includes(value as string) ? { value } : { rule: `must be one of ${allowed.map((entry) => JSON.stringify(entry)).join(', ')}` };
+		}
+		case 'boolean':
+			return typeof value === 'boolean' ? { value } : { rule: 'must be true or false' };
+		case 'string':
+			return typeof value === 'string' ? { value } : { rule: 'must be text' };
+		default:
+			return { value };
+	}
 }
 
 /** The credential's base URL without trailing slashes, or the provider's default. */

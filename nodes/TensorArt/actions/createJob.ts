@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ProviderRequest } from '../../shared/JobProvider';
+import { optionalString } from '../../shared/parameters';
 import { CREATE_JOB, CREATE_JOB_FROM_TEMPLATE } from './operationNames';
 
 
@@ -57,9 +58,8 @@ export const createOptions: INodeProperties[] = [
 
 /** POST /v1/jobs/workflow with the item's params, checked before anything is sent. */
 export function buildCreateRequest(fn: IExecuteFunctions, itemIndex: number): ProviderRequest {
-	const options = fn.getNodeParameter('options', itemIndex, {}) as { runningNotifyUrl?: string };
 	const body: IDataObject = { requestId: requestIdOf(fn, itemIndex), params: readParams(fn, itemIndex) };
-	const notifyUrl = options.runningNotifyUrl?.trim();
+	const notifyUrl = optionalString(fn, 'options.runningNotifyUrl', itemIndex, 'Notify URL');
 	if (notifyUrl) body.runningNotifyUrl = notifyUrl;
 	return createRequest('/v1/jobs/workflow', body);
 }
@@ -77,9 +77,7 @@ export function createRequest(path: string, body: IDataObject): ProviderRequest 
 }
 
 export function requestIdOf(fn: IExecuteFunctions, itemIndex: number): string {
-	const { requestId } = fn.getNodeParameter('options', itemIndex, {}) as { requestId?: unknown };
-	const given = typeof requestId === 'number' ? String(requestId) : typeof requestId === 'string' ? requestId.trim() : '';
-	return given || randomUUID();
+	return optionalString(fn, 'options.requestId', itemIndex, 'Request ID') ?? randomUUID();
 }
 
 /**

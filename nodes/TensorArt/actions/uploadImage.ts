@@ -1,9 +1,9 @@
 import type { INodeProperties, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { JobOperation } from '../../shared/operations';
-import { requiredString } from '../../shared/parameters';
+import { readImage, requiredString } from '../../shared/parameters';
 import { UPLOAD_IMAGE } from './operationNames';
 
 export const uploadImageProperties: INodeProperties[] = [
@@ -39,11 +39,7 @@ const slotSchema = z.object({
  */
 export const uploadImage: JobOperation = async ({ fn, client }, itemIndex) => {
 	const property = requiredString(fn, 'binaryPropertyName', itemIndex, 'Input Binary Field');
-	const binary = fn.helpers.assertBinaryData(itemIndex, property);
-	if (!binary.mimeType.startsWith('image/')) {
-		throw new NodeOperationError(fn.getNode(), `The binary property "${property}" of item ${itemIndex} holds ${binary.mimeType}, not an image`, { itemIndex });
-	}
-	const bytes = await fn.helpers.getBinaryDataBuffer(itemIndex, property);
+	const { binary, bytes } = await readImage(fn, itemIndex, property, 'Input Binary Field');
 	const expireSec = fn.getNodeParameter('expireSec', itemIndex, 3600) as number;
 
 	// An unused slot simply expires, so asking again after a lost answer is harmless.
