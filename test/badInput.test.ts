@@ -213,3 +213,11 @@ describe('a base URL that is not http(s) stops before any request, naming the cr
 		},
 	);
 });
+
+test('options that set up the whole run come from the first item: unusable there, the run stops before any request', async () => {
+	const workflow = singleNodeWorkflow(aetherForge.name, { ...aetherForge.parameters('get'), options: { maxParallel: '={{ $json.parallel }}' } });
+	const input = [{ ...aetherForge.existingJob(sim, FINISHED), parallel: 'many' }, aetherForge.existingJob(sim, FINISHED)];
+	const { error } = await runWorkflow(workflow, { credentials: sim.credentials, input });
+	expect(error?.message).toBe('"Max Parallel Items" of item 0 must be a number of at least 1, not "many"');
+	expect(sim.server.log).toEqual([]);
+});
