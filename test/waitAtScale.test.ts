@@ -37,13 +37,13 @@ function aetherForgeJobs(count: number, script: Partial<JobScript> = {}): Array<
 }
 
 /** Status checks of one job, as the simulator logged them (in arrival order). */
-const checksOf = (jobId: string): LoggedRequest[] =>
-	sim.server.log.filter((entry) => entry.method === 'GET' && entry.path.endsWith(`/${jobId}`));
+const checksOf = (jobId: string, log = sim.server.log): LoggedRequest[] =>
+	log.filter((entry) => entry.method === 'GET' && entry.path.endsWith(`/${jobId}`));
 
 /** How late the job's end was seen: the first check at or after it, on the simulator's clock. */
-function detectionDelayMs(job: SimJob<unknown>): number {
+function detectionDelayMs(job: SimJob<unknown>, log = sim.server.log): number {
 	const end = finishedAt(job);
-	const seen = checksOf(job.id).find((entry) => entry.status === 200 && entry.simAt >= end);
+	const seen = checksOf(job.id, log).find((entry) => entry.status === 200 && entry.simAt >= end);
 	if (!seen) throw new Error(`job ${job.id} was never seen finished`);
 	return seen.simAt - end;
 }
@@ -77,7 +77,7 @@ describe('side by side', () => {
 	test('"Max Parallel Items" bounds the pool: never more jobs waited on at once than it allows', async () => {
 		const jobs = aetherForgeJobs(12, { runMs: 300 });
 		const { error } = await waitForAetherForge(jobs, {
-			waitSettings: { pollInterval: 0.05, maxInterval: 0.05 },
+			waitSettings: { pollInterval: 0.1, maxInterval: 0.1 },
 			options: { ...NO_BUDGET, maxParallel: 4 },
 		}).promise;
 		expect(error).toBeUndefined();
@@ -92,34 +92,43 @@ describe('side by side', () => {
 });
 
 describe('the adaptive schedule', () => {
-	test('checks start at the floor, then grow by about 10% of the time waited, never above Max Interval', async () => {
-		const [job] = aetherForgeJobs(1, { runMs: 5000 });
-		const { error } = await waitForAetherForge([job], { waitSettings: { pollInterval: 0.05, maxInterval: 0.3 }, options: NO_BUDGET }).promise;
-		expect(error).toBeUndefined();
-		const checks = checksOf(job.id);
-		const start = checks[0].at;
-		const gaps = checks.slice(1).map((check, index) => ({ waited: checks[index].at - start, gap: check.at - checks[index].at }));
-		for (const { waited, gap } of gaps) {
-			const planned = Math.min(300, Math.max(50, 0.09 * waited));
-			expect(gap).toBeGreaterThanOrEqual(planned - 2);
-			expect(gap).toBeLessThan(planned + 60);
-		}
-		// Growth reached the cap, and the whole wait cost far fewer checks than one every 50 ms (100).
-		expect(gaps.some(({ gap }) => gap >= 290)).toBe(true);
-		expect(checks.length).toBeLessThan(50);
-	});
+	describe('jobs of 2, 4 and 6 s waited on from a 0.1 s floor, with a 0.4 s Max Interval', () => {
+		const FLOOR_MS = 100;
+		const MAX_MS = 400;
+		const runTimes = [2000, 4000, 6000];
+		let jobs: Array<SimJob<unknown>>;
+		// The log of this one run, kept from the clearing before each test.
+		let log: LoggedRequest[];
+		beforeAll(async () => {
+			sim.server.clearLog();
+			jobs = runTimes.map((runMs) => aetherForgeJobs(1, { runMs })[0]);
+			const { error } = await waitForAetherForge(jobs, {
+				waitSettings: { pollInterval: FLOOR_MS / 1000, maxInterval: MAX_MS / 1000 },
+				options: NO_BUDGET,
+			}).promise;
+			expect(error).toBeUndefined();
+			log = [...sim.server.log];
+		});
 
-	test('each job is seen done within max(floor, 10% of its run time), with far fewer checks than a loop at the floor', async () => {
-		const runTimes = [1500, 2500, 3500];
-		const floorMs = 20;
-		const jobs = runTimes.map((runMs) => aetherForgeJobs(1, { runMs })[0]);
-		const { error } = await waitForAetherForge(jobs, { waitSettings: { pollInterval: floorMs / 1000, maxInterval: 10 }, options: NO_BUDGET })
-			.promise;
-		expect(error).toBeUndefined();
-		jobs.forEach((job, index) => {
-			// 40 ms for the check's own trip through the engine on a busy test machine.
-			expect(detectionDelayMs(job)).toBeLessThanOrEqual(Math.max(floorMs, 0.1 * runTimes[index]) + 40);
-			expect(checksOf(job.id).length).toBeLessThanOrEqual(0.5 * (runTimes[index] / floorMs));
+		test('checks start at the floor, then grow by about 10% of the time waited, never above Max Interval', () => {
+			const checks = checksOf(jobs[2].id, log);
+			const start = checks[0].at;
+			const gaps = checks.slice(1).map((check, index) => ({ waited: checks[index].at - start, gap: check.at - checks[index].at }));
+			for (const { waited, gap } of gaps) {
+				const planned = Math.min(MAX_MS, Math.max(FLOOR_MS, 0.09 * waited));
+				expect(gap).toBeGreaterThanOrEqual(planned - 2);
+				expect(gap).toBeLessThan(planned + 60);
+			}
+			expect(gaps.some(({ gap }) => gap >= MAX_MS - 10)).toBe(true);
+			// A loop at the floor would check 60 times.
+			expect(checks.length).toBeLessThan(0.6 * (runTimes[2] / FLOOR_MS));
+		});
+
+		test('each job is seen done within max(floor, 10% of its run time)', () => {
+			jobs.forEach((job, index) => {
+				// 40 ms for the check's own trip through the engine on a busy test machine.
+				expect(detectionDelayMs(job, log)).toBeLessThanOrEqual(Math.min(MAX_MS, Math.max(FLOOR_MS, 0.1 * runTimes[index])) + 40);
+			});
 		});
 	});
 
@@ -259,7 +268,7 @@ describe('one request budget per node run', () => {
 			times: 1,
 			fault: { kind: 'status', status: 429, body: { detail: 'Too Many Requests' }, headers: { 'retry-after': '0' } },
 		});
-		const { error } = await waitForAetherForge(jobs, { waitSettings: { pollInterval: 0.05, maxInterval: 0.05 }, options: { requestsPerSecond: 20 } })
+		const { error } = await waitForAetherForge(jobs, { waitSettings: { pollInterval: 0.1, maxInterval: 0.1 }, options: { requestsPerSecond: 20 } })
 			.promise;
 		expect(error).toBeUndefined();
 		const times = sim.server.log.map((entry) => entry.at);
