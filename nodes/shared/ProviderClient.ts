@@ -325,12 +325,13 @@ export class ProviderClient {
 	}
 
 	private redirectError(request: ProviderRequest, response: FullResponse, itemIndex: number | undefined): NodeApiError {
-		const location = String(response.headers.location ?? 'another address');
+		// Without its query, and scrubbed: a redirect may carry the key it was sent with.
+		const location = redactQuery(withoutSecrets(String(response.headers.location ?? 'another address'), this.secrets));
 		return new NodeApiError(
 			this.ctx.getNode(),
 			{ location },
 			{
-				message: `${this.provider.displayName} could not ${request.purpose}: the server redirected to ${redactQuery(location)}`,
+				message: `${this.provider.displayName} could not ${request.purpose}: the server redirected to ${location}`,
 				description: `Redirects are not followed, so the API key is never sent to another address. Set the base URL in the ${this.provider.displayName} credential to the address the API really answers on.`,
 				httpCode: String(response.statusCode),
 				itemIndex,

@@ -58,11 +58,11 @@ export function findSecretLeaks(visible: unknown, secrets: Secret[]): string[] {
 	return [...leaks];
 }
 
-/** What n8n shows of an error: its texts, its context, and the provider reply it was made from. */
+/** What n8n keeps of an error: its texts, its context, and the reply (`errorResponse`) or error (`cause`) it was made from. */
 export function visibleError(error: unknown): unknown {
 	if (error === undefined || error === null) return undefined;
-	const { message, description, messages, context, cause } = error as Record<string, unknown>;
-	return { message, description, messages, context, cause: cause instanceof Error ? cause.message : cause };
+	const { message, description, messages, context, errorResponse, cause } = error as Record<string, unknown>;
+	return { message, description, messages, context, errorResponse, cause: cause instanceof Error ? cause.message : cause };
 }
 
 /** Every node's output items (binary data without its bytes) and errors, and the run's error. */
