@@ -15,7 +15,8 @@ import type {
 } from 'n8n-workflow';
 
 import type { WorkflowJson } from './engine';
-import { createAdditionalData, createWorkflow } from './engine';
+import { createAdditionalData, createWorkflow, credentialTypes } from './engine';
+import { assertNoSecretLeaks, visibleError } from './secrets';
 
 /** Runs `methodName` of the node's list searches as the editor does while the user types `filter`. */
 export async function runListSearch(
@@ -32,7 +33,11 @@ export async function runListSearch(
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(workflowNode.type, workflowNode.typeVersion) as INodeType;
 	const search = nodeType.methods?.listSearch?.[methodName];
 	if (!search) throw new Error(`${workflowNode.type} has no list search ${methodName}`);
-	return await search.call(context, options.filter, options.paginationToken);
+	// What the editor shows, the list or the error, is checked for secrets as a run's outputs are.
+	const shown = await search.call(context, options.filter, options.paginationToken).catch((error: unknown) => ({ error }));
+	assertNoSecretLeaks('a list search', 'error' in shown ? visibleError(shown.error) : shown, options.credentials, credentialTypes);
+	if ('error' in shown) throw shown.error;
+	return shown;
 }
 
 export interface ActivePollingTrigger {
@@ -67,9 +72,11 @@ export async function activatePollingTrigger(
 	);
 	const executePoll = Container.get(PollTriggerExecutor).create(workflow, node, pollFunctions, () => true);
 	const pollOnce = async (activation: boolean) => {
-		const before = emitted.length;
+		const [emittedBefore, errorsBefore] = [emitted.length, errors.length];
 		await executePoll(activation);
-		return emitted.slice(before);
+		const polled = { emitted: emitted.slice(emittedBefore), errors: errors.slice(errorsBefore).map(visibleError) };
+		assertNoSecretLeaks('a poll', polled, credentials, credentialTypes);
+		return polled.emitted;
 	};
 	const activationEmits = await pollOnce(true);
 	return {
