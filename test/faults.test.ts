@@ -283,3 +283,21 @@ function expectOutcome(cell: Cell, item: number, output: INodeExecutionData, out
 		}
 	}
 }
+
+test.concurrent('tensorArt create: when every try may have reached TAMS, the error says a job may exist and gives the Request ID that gets it back', async () => {
+	await withSimulator(async (sim) => {
+		const input = tensorArt.createInput(sim, 'every-try-reset');
+		sim.server.injectFault({ prefix: tensorArt.prefix, method: 'POST', times: Infinity, fault: { kind: 'resetAfterHandling' } });
+		const failed = await runAction(sim, { provider: tensorArt, action: 'create', input: [input] });
+		const requestIds = sim.server.log.map((entry) => (JSON.parse(entry.body) as { requestId: string }).requestId);
+		expect(new Set(requestIds).size).toBe(1);
+		expect(failed.error?.message).toBe('Tensor.Art could not create the job: the connection was reset');
+		expect(failed.error?.description).toMatch(MAY_EXIST);
+		expect(failed.error?.description).toContain(`set the "Request ID" option to ${requestIds[0]} and run this item again`);
+
+		sim.server.clearFaults();
+		const again = await runAction(sim, { provider: tensorArt, action: 'create', input: [input], parameters: { options: { requestId: requestIds[0] } } });
+		const jobs = [...tensorArt.jobs(sim).values()].filter((job) => tensorArt.markerOf(job) === 'every-try-reset');
+		expect(jobs.map((job) => job.id)).toEqual([again.outputs.Job[0].json.jobId]);
+	});
+});
