@@ -237,7 +237,7 @@ describe('one request budget per node run', () => {
 		expect(duringPause).toEqual([]);
 	});
 
-	test('under a sustained limit lower than the budget, the run slows down: no item fails, few requests are refused', async () => {
+	test('under a sustained limit lower than the budget, no item fails and few requests are refused', async () => {
 		sim.tensorArt.rateLimitPerSecond = 5;
 		sim.tensorArt.jobs.nextScripts.push(...Array.from({ length: 10 }, () => ({ queueMs: 0, runMs: 3000 })));
 		const ids = Array.from({ length: 10 }, (_, index) => String(930_000_000_000_000_000 + index * 1000 + Math.floor(Math.random() * 1000)));
@@ -256,7 +256,7 @@ describe('one request budget per node run', () => {
 		expect(error).toBeUndefined();
 		expect(outputs.Job.map((item) => item.json.status)).toEqual(ids.map(() => 'succeeded'));
 		const refused = sim.server.log.filter((entry) => entry.status === 429).length;
-		// Pausing alone would keep losing about one request in six (5 taken, the 6th refused, each second).
+		// A short run: the refusals that teach the run its pace weigh more here than over 200 waits (see the bench).
 		expect(refused / sim.server.log.length).toBeLessThanOrEqual(0.15);
 	}, 30_000);
 
