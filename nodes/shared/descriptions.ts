@@ -134,8 +134,8 @@ export function jobOptionsProperty({ requestsPerSecond }: WaitDefaults, jobOpera
 				name: 'maxParallel',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 100,
-				description: 'How many items are worked on at once; all their waits run side by side',
+				default: 1000,
+				description: 'How many items are worked on at once. A waiting job costs next to nothing, so thousands can wait side by side; lower it to bound memory when downloading large outputs.',
 			},
 			{
 				displayName: 'Max Requests per Second',

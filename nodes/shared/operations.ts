@@ -55,7 +55,7 @@ export async function executeJobOperation(
 		requestTimeoutMs: options.requestTimeout !== undefined ? options.requestTimeout * 1000 : undefined,
 	});
 	const ctx: OperationContext = { fn: this, client };
-	const maxParallel = options.maxParallel ?? 100;
+	const maxParallel = options.maxParallel ?? 1000;
 	return [
 		await runForEachItem(this, { maxParallel, stopOthers }, async (itemIndex) => {
 			// Settings an expression made unusable (a timeout of "soon" would never end a wait) stop the item first.
