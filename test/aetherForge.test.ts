@@ -7,15 +7,9 @@ import { startSimulators } from './simulator';
 import { PNG_BYTES } from './simulator/jobs';
 
 let sim: ProviderSimulators;
-beforeAll(async () => {
-	sim = await startSimulators();
-});
+beforeAll(async () => (sim = await startSimulators()));
 afterAll(async () => await sim.stop());
-beforeEach(() => {
-	sim.server.clearFaults();
-	sim.server.clearLog();
-	sim.aetherForge.jobs.nextScripts.length = 0;
-});
+beforeEach(() => sim.reset());
 
 const FAST_WAIT = { pollInterval: 0.1, maxInterval: 0.2, timeout: 0.5 };
 const png = (fileName: string) => ({ bytes: PNG_BYTES, mimeType: 'image/png', fileName });

@@ -16,14 +16,9 @@ import { PNG_BYTES } from './simulator/jobs';
 import { PIXXEL_PROJECT } from './simulator/pixxel';
 
 let sim: ProviderSimulators;
-beforeAll(async () => {
-	sim = await startSimulators();
-});
+beforeAll(async () => (sim = await startSimulators()));
 afterAll(async () => await sim.stop());
-beforeEach(() => {
-	sim.server.clearFaults();
-	sim.server.clearLog();
-});
+beforeEach(() => sim.reset());
 
 const FINISHED = { queueMs: 0, runMs: 0 };
 const png = { bytes: PNG_BYTES, mimeType: 'image/png', fileName: 'in.png' };

@@ -10,15 +10,9 @@ import type { ProviderSimulators } from './simulator';
 import { startSimulators } from './simulator';
 
 let sim: ProviderSimulators;
-beforeAll(async () => {
-	sim = await startSimulators();
-});
+beforeAll(async () => (sim = await startSimulators()));
 afterAll(async () => await sim.stop());
-beforeEach(() => {
-	sim.server.clearFaults();
-	sim.server.clearLog();
-	sim.aetherForge.jobs.nextScripts.length = 0;
-});
+beforeEach(() => sim.reset());
 
 const FAST_WAIT = { pollInterval: 0.1, maxInterval: 0.2, timeout: 0.5 };
 

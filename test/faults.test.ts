@@ -25,12 +25,8 @@ afterAll(async () => await Promise.all(allSimulators.map(async (sim) => await si
 async function withSimulator(use: (sim: ProviderSimulators) => Promise<void>): Promise<void> {
 	let sim = idleSimulators.pop();
 	if (!sim) allSimulators.push((sim = await startSimulators()));
-	sim.server.clearFaults();
-	sim.server.clearLog();
-	for (const provider of PROVIDERS) {
-		provider.nextScripts(sim).length = 0;
-		provider.restoreKey(sim);
-	}
+	sim.reset();
+	for (const provider of PROVIDERS) provider.restoreKey(sim);
 	try {
 		await use(sim);
 	} finally {

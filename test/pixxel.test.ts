@@ -10,19 +10,9 @@ import type { JobScript } from './simulator/jobs';
 import { PIXXEL_PROJECT } from './simulator/pixxel';
 
 let sim: ProviderSimulators;
-beforeAll(async () => {
-	sim = await startSimulators();
-});
+beforeAll(async () => (sim = await startSimulators()));
 afterAll(async () => await sim.stop());
-beforeEach(() => {
-	sim.server.clearFaults();
-	sim.server.clearLog();
-	sim.pixxel.jobs.nextScripts.length = 0;
-	sim.pixxel.byteWireForm = 'bytes';
-	sim.pixxel.sendJobProgress = true;
-	sim.pixxel.pendingDownloadAsks = 1;
-	sim.pixxel.acceptBearer = false;
-});
+beforeEach(() => sim.reset());
 
 const FAST_JOB: Partial<JobScript> = { queueMs: 100, runMs: 300 };
 const FAST_WAIT = { pollInterval: 0.2, maxInterval: 0.4, timeout: 0.2 };

@@ -39,8 +39,7 @@ afterAll(async () => {
 	await new Promise((resolve) => otherHost.server.close(resolve));
 });
 beforeEach(() => {
-	sim.server.clearFaults();
-	sim.server.clearLog();
+	sim.reset();
 	otherHost.requests.length = 0;
 });
 

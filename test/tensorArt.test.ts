@@ -16,12 +16,7 @@ beforeAll(async () => {
 	sim.tensorArt.jobs.defaultScript = { queueMs: 100, runMs: 300, outcome: 'succeeded', outputCount: 1 };
 });
 afterAll(async () => await sim.stop());
-beforeEach(() => {
-	sim.server.clearFaults();
-	sim.server.clearLog();
-	sim.tensorArt.jobs.nextScripts.length = 0;
-	sim.tensorArt.rateLimitPerSecond = undefined;
-});
+beforeEach(() => sim.reset());
 
 /** A ComfyUI API-format text-to-image workflow, with TAMS model ids. */
 const PARAMS = {

@@ -14,16 +14,14 @@ import type { JobScript, SimJob } from './simulator/jobs';
 import { finishedAt } from './simulator/jobs';
 import type { LoggedRequest } from './simulator/server';
 
+// These tests time real waits; on a loaded 2-core machine a stall can push one past its bound,
+// so a failure is tried again (and reported) before it counts.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+
 let sim: ProviderSimulators;
-beforeAll(async () => {
-	sim = await startSimulators();
-});
+beforeAll(async () => (sim = await startSimulators()));
 afterAll(async () => await sim.stop());
-beforeEach(() => {
-	sim.server.clearFaults();
-	sim.server.clearLog();
-	sim.tensorArt.rateLimitPerSecond = undefined;
-});
+beforeEach(() => sim.reset());
 
 /** A budget far above what these tests send, where the budget is not what a test is about. */
 const NO_BUDGET = { requestsPerSecond: 1000 };

@@ -83,6 +83,10 @@ export class AetherForgeSimulator implements ProviderSimulator {
 
 	constructor(private readonly server: SimulatorServer) {}
 
+	reset(): void {
+		this.jobs.nextScripts.length = 0;
+	}
+
 	async handle(request: SimRequest): Promise<SimReply> {
 		const key = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
 		if (!key || (!this.apiKeys.has(key) && !this.keysWithoutUser.has(key))) {

@@ -12,6 +12,8 @@ export interface ProviderSimulators {
 	tensorArt: TensorArtSimulator;
 	/** Credentials, by credential type, that point at this simulator with keys it accepts. */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** A clean slate between tests: no faults, an empty log, no scripted jobs, provider defaults. */
+	reset(): void;
 	stop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startSimulators(options: { port?: number; speed?: number }
 			pixxelApi: { apiKey: 'px-test-key', bearerPrefix: false, baseUrl: server.baseUrl(pixxel) },
 			tensorArtApi: { endpoint: 'custom', customUrl: server.baseUrl(tensorArt), authentication: 'apiKey', apiKey: 'tams-test-key' },
 		},
+		reset: () => server.reset(),
 		stop: async () => await server.stop(),
 	};
 }

@@ -93,6 +93,14 @@ export class PixxelSimulator implements ProviderSimulator {
 	/** Whether `Authorization: Bearer <key>` is accepted as well as the raw key. */
 	acceptBearer = false;
 
+	reset(): void {
+		this.jobs.nextScripts.length = 0;
+		this.byteWireForm = 'bytes';
+		this.sendJobProgress = true;
+		this.pendingDownloadAsks = 1;
+		this.acceptBearer = false;
+	}
+
 	private createdJobs = 0;
 
 	constructor(private readonly server: SimulatorServer) {

@@ -32,6 +32,8 @@ export interface ProviderSimulator {
 	/** Path prefix of this provider's base URL, e.g. `/tams`. */
 	readonly prefix: string;
 	handle(request: SimRequest): SimReply | Promise<SimReply>;
+	/** Forgets scripted jobs and puts test-set behaviour back to its defaults. */
+	reset(): void;
 }
 
 export type Fault =
@@ -132,6 +134,13 @@ export class SimulatorServer {
 
 	clearLog(): void {
 		this.log.length = 0;
+	}
+
+	/** A clean slate between tests: no faults, an empty log, every provider at its defaults. */
+	reset(): void {
+		this.clearFaults();
+		this.clearLog();
+		for (const provider of this.providers) provider.reset();
 	}
 
 	/** Serves `body` at a new URL under /files/ and returns that URL. */

@@ -102,6 +102,11 @@ export class TensorArtSimulator implements ProviderSimulator {
 
 	private readonly recentRequests = new Map<string, number[]>();
 
+	reset(): void {
+		this.jobs.nextScripts.length = 0;
+		this.rateLimitPerSecond = undefined;
+	}
+
 	constructor(private readonly server: SimulatorServer) {
 		const { privateKey, publicKey } = generateKeyPairSync('rsa', {
 			modulusLength: 2048,
