@@ -93,9 +93,17 @@ export function buildSimulator({ quiet = true } = {}) {
 	return SIMULATOR_JS;
 }
 
-/** Starts the provider simulator in this process (see test/simulator/index.ts). */
+let built = false;
+
+/**
+ * Starts the provider simulator in this process (see test/simulator/index.ts), compiled from
+ * the sources once per process (unless `build: false` and a build exists).
+ */
 export async function startSimulator({ port, build = true } = {}) {
-	if (build || !existsSync(SIMULATOR_JS)) buildSimulator();
+	if ((build && !built) || !existsSync(SIMULATOR_JS)) {
+		buildSimulator();
+		built = true;
+	}
 	const { startSimulators } = createRequire(import.meta.url)(SIMULATOR_JS);
 	return await startSimulators({ port });
 }

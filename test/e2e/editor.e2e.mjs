@@ -1,0 +1,338 @@
+// The n8n 2.x editor, in headless Chromium (Debian's `chromium`, driven by playwright-core):
+// the packed package is installed as a community package (as `npm run n8n` does, see
+// n8n-editor.mjs), a person signs in, adds each node of the package to a canvas from the
+// nodes panel, and sees its actions and its icon. The screenshot of that canvas is saved as
+// docs/editor.png (for the README). Then the scheduled Tensor.Art example, unmodified, is run
+// from the editor's "Execute workflow" button, which starts it at its Schedule Trigger.
+//
+//   bash test/e2e/run.sh                    # with the other end-to-end tests
+//   N8N_E2E_TARBALL=pkg.tgz node --test test/e2e/editor.e2e.mjs
+//
+// Environment: CHROMIUM_PATH (default /usr/bin/chromium; test/e2e/install-chromium.sh installs
+// it), N8N_E2E_SCREENSHOT (default docs/editor.png; "0" to not write it).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { engine, freePort } from './n8n-runner.mjs';
+import { ROOT } from './examples.mjs';
+import { startEditor } from './n8n-editor.mjs';
+
+const tarball = process.env.N8N_E2E_TARBALL;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SCREENSHOT = process.env.N8N_E2E_SCREENSHOT === '0' ? null : path.resolve(ROOT, process.env.N8N_E2E_SCREENSHOT || 'docs/editor.png');
+const required = process.env.N8N_E2E_REQUIRE === '1';
+const versions = (process.env.N8N_E2E_VERSIONS ?? '2,1').split(',').map((v) => v.trim());
+
+function whySkip() {
+	if (!tarball) return 'N8N_E2E_TARBALL is not set (run test/e2e/run.sh)';
+	if (!versions.includes('2')) return 'the editor test runs on n8n 2.x only (N8N_E2E_VERSIONS has no 2)';
+	try {
+		engine('2');
+	} catch (e) {
+		return e.message;
+	}
+	if (!existsSync(CHROMIUM)) {
+		const msg = `no Chromium at ${CHROMIUM} (install it with test/e2e/install-chromium.sh)`;
+		if (required) throw new Error(msg);
+		return msg;
+	}
+	return false;
+}
+
+// Flags for a headless run on a machine without a display, a GPU or a user namespace sandbox.
+const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--no-first-run',
+	'--disable-dev-shm-usage',
+];
+
+/**
+ * The nodes of the packed package as the editor should show them: display name, whether it
+ * is a trigger, its actions (the `action` labels of its Operation options) and its icon file.
+ */
+async function describeNodes(tgz) {
+	const dir = await mkdtemp(path.join(tmpdir(), 'n8n-editor-pkg-'));
+	try {
+		execFileSync('tar', ['-xzf', tgz, '-C', dir]);
+		const pkgDir = path.join(dir, 'package');
+		// n8n-workflow comes from n8n at run time; here from this repository's devDependencies.
+		await symlink(path.join(ROOT, 'node_modules'), path.join(pkgDir, 'node_modules'), 'dir');
+		const pkg = JSON.parse(await readFile(path.join(pkgDir, 'package.json'), 'utf8'));
+		const req = createRequire(path.join(pkgDir, 'package.json'));
+		return pkg.n8n.nodes.map((file) => {
+			const mod = req(path.join(pkgDir, file));
+			const Cls = Object.values(mod).find((v) => typeof v === 'function');
+			const d = new Cls().description;
+			const actions = d.properties
+				.filter((p) => p.name === 'operation' && p.type === 'options')
+				.flatMap((p) => p.options.map((o) => o.action ?? o.name));
+			const icon = typeof d.icon === 'string' ? d.icon : d.icon?.light;
+			return {
+				type: `${pkg.name}.${d.name}`,
+				displayName: d.displayName,
+				trigger: d.group.includes('trigger'),
+				actions: [...new Set(actions)].sort(),
+				// n8n serves a node's `file:` icon at /icons/<package>/<folder of the node file>/<file>
+				iconPath: `/icons/${pkg.name}/${path.posix.dirname(file)}/${icon.replace(/^file:/, '')}`,
+			};
+		});
+	} finally {
+		await rm(dir, { recursive: true, force: true });
+	}
+}
+
+/** Every <img> under `locator` that shows the icon: loaded, with a size. */
+async function loadedIcons(locator, iconPath) {
+	return await locator.locator(`img[src$="${iconPath}"]`).evaluateAll((imgs) =>
+		imgs.filter((img) => img.complete && img.naturalWidth > 0).map((img) => img.getAttribute('src')),
+	);
+}
+
+test('the n8n 2.x editor: each node of the package on a canvas, with its actions and icon', { skip: whySkip(), timeout: 600_000 }, async (t) => {
+	const nodes = await describeNodes(tarball);
+	assert.ok(nodes.length >= 4, 'the package has its nodes');
+
+	const editor = await startEditor({ version: '2', port: await freePort(), tarball });
+	t.after(() => editor.stop());
+	t.diagnostic(`n8n editor on ${editor.url}, simulator on ${editor.simulatorUrl}`);
+
+	const { chromium } = await import('playwright-core');
+	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+	t.after(() => browser.close());
+	const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+	page.setDefaultTimeout(30_000);
+	const failedRequests = [];
+	page.on('response', (res) => {
+		if (res.url().includes('/icons/') && res.status() >= 400) failedRequests.push(`${res.status()} ${res.url()}`);
+	});
+
+	const creator = page.locator('[data-test-id=node-creator]');
+	const search = page.locator('input[data-test-id=node-creator-search-bar]');
+	const itemNamed = (name) => creator.locator('[data-test-id=item-iterator-item]').filter({ has: page.locator('[data-test-id=node-creator-item-name]', { hasText: new RegExp(`^\\s*${escapeRe(name)}\\s*$`) }) });
+	const canvasNode = (name) => page.locator(`[data-test-id=canvas-node][data-node-name="${name}"]`);
+
+	/** Closes the node's details (NDV) that n8n opens for a node just added, or an open panel. */
+	async function backToCanvas() {
+		const plus = page.locator('[data-test-id=node-creator-plus-button]');
+		const open = page.locator('#app-modals [data-test-id^=ndv], [data-test-id=node-creator]');
+		for (let i = 0; i < 5 && (await open.first().isVisible()); i++) {
+			await page.keyboard.press('Escape');
+			await open.first().waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
+		}
+		await open.first().waitFor({ state: 'hidden' });
+		await plus.waitFor();
+	}
+
+	/** Waits for the node's details to replace the search results (they slide, both in the DOM for a while). */
+	async function detailsShown() {
+		const headers = creator.locator('[data-test-id=nodes-list-header]');
+		await assertEventually(async () => {
+			const texts = await headers.allInnerTexts();
+			return texts.length === 1 && /Node details/.test(texts[0]);
+		}, 'the node details panel shows');
+	}
+
+	/**
+	 * Fits the canvas into the part of the window the nodes panel leaves free: zoom to fit,
+	 * zoom out until the nodes are narrow enough, then scroll the canvas to the left.
+	 */
+	async function fitLeftOfPanel() {
+		await page.locator('[data-test-id=node-creator-plus-button]').click();
+		await search.waitFor();
+		await page.waitForTimeout(800); // the panel slides in
+		const panel = await creator.boundingBox();
+		await backToCanvas();
+		const canvas = await page.locator('[data-test-id=canvas]').boundingBox();
+		const free = panel.x - canvas.x;
+		await page.locator('[data-test-id=zoom-to-fit]').click();
+		await page.waitForTimeout(400);
+		const span = async () => {
+			const boxes = await page.locator('[data-test-id=canvas-node]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.right]));
+			const left = Math.min(...boxes.map((b) => b[0]));
+			const right = Math.max(...boxes.map((b) => b[1]));
+			return { left, right, width: right - left };
+		};
+		for (let i = 0; i < 6 && (await span()).width > free - 160; i++) {
+			await page.locator('[data-test-id=zoom-out-button]').click();
+			await page.waitForTimeout(300);
+		}
+		// The canvas pans on scroll: scroll until the nodes sit in the middle of the free part.
+		await page.mouse.move(canvas.x + free / 2, canvas.y + 120);
+		for (let i = 0; i < 5; i++) {
+			const { left, right } = await span();
+			const dx = canvas.x + free / 2 - (left + right) / 2;
+			if (Math.abs(dx) < 20) break;
+			await page.mouse.wheel(-dx, 0);
+			await page.waitForTimeout(300);
+		}
+		const after = await span();
+		t.diagnostic(`canvas fitted: free ${Math.round(free)} px, nodes ${Math.round(after.left)}–${Math.round(after.right)} px`);
+	}
+
+	await t.test('a person signs in with the owner of `npm run n8n`', async () => {
+		await page.goto(`${editor.url}/signin`);
+		await page.fill('input[name=emailOrLdapLoginId]', editor.owner.email);
+		await page.fill('input[name=password]', editor.owner.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL((u) => !u.pathname.includes('signin'));
+		await page.goto(`${editor.url}/workflow/new`);
+		await page.locator('[data-test-id=canvas-plus-button]').waitFor();
+	});
+
+	const triggers = nodes.filter((n) => n.trigger);
+	const actionNodes = nodes.filter((n) => !n.trigger);
+
+	for (const node of triggers) {
+		await t.test(`${node.displayName}: found among the triggers, added as the first step, icon shown`, async () => {
+			// The trigger panel names a trigger node without its " Trigger" suffix.
+			const shown = node.displayName.replace(/ Trigger$/, '');
+			await page.locator('[data-test-id=canvas-plus-button]').click();
+			await search.fill(shown);
+			const item = itemNamed(shown).first();
+			await item.waitFor();
+			assert.ok((await loadedIcons(item, node.iconPath)).length > 0, `the icon ${node.iconPath} shows in the search result`);
+			await item.click();
+			// Its details: a Triggers section with the one trigger, then the actions of the app.
+			await detailsShown();
+			await creator.locator('[data-test-id=node-creator-category-item]', { hasText: /^\s*Triggers \(1\)/ }).waitFor();
+			const triggerItem = creator.locator('[data-test-id=item-iterator-item]').filter({ has: page.locator(`img[src$="${node.iconPath}"]`) }).first();
+			assert.match(await triggerItem.innerText(), new RegExp(escapeRe(shown)), 'the trigger is named after the node');
+			assert.ok((await loadedIcons(triggerItem, node.iconPath)).length > 0, 'the icon shows beside the trigger');
+			await triggerItem.click();
+			await backToCanvas();
+			const onCanvas = page.locator('[data-test-id=canvas-node]').filter({ has: page.locator(`img[src$="${node.iconPath}"]`) });
+			await onCanvas.first().waitFor();
+			assert.equal(await page.locator('[data-test-id=canvas-trigger-node]').count(), 1, 'one trigger on the canvas');
+			assert.ok((await loadedIcons(onCanvas.first(), node.iconPath)).length > 0, 'the icon shows on the canvas');
+		});
+	}
+
+	const foundIn = {};
+	for (const node of actionNodes) {
+		await t.test(`${node.displayName}: found in the nodes panel, its actions listed, added to the canvas, icon shown`, async () => {
+			await backToCanvas();
+			await page.locator('[data-test-id=node-creator-plus-button]').click();
+			await search.fill(node.displayName);
+			let item = itemNamed(node.displayName).first();
+			foundIn[node.displayName] = 'search';
+			// n8n 2.x leaves nodes of the codex category "AI" out of the main search; they are
+			// found by the same search inside its AI section.
+			const found = await item.waitFor({ timeout: 5000 }).then(() => true, () => false);
+			if (!found) {
+				await search.fill('');
+				await itemNamed('AI').first().click();
+				await search.fill(node.displayName);
+				item = itemNamed(node.displayName).first();
+				foundIn[node.displayName] = 'AI section';
+			}
+			await item.waitFor();
+			assert.ok((await loadedIcons(item, node.iconPath)).length > 0, `the icon ${node.iconPath} shows in the search result`);
+			await item.click();
+			await detailsShown();
+			const header = creator.locator('[data-test-id=node-creator-category-item]', { hasText: /Actions \(\d+\)/ }).first();
+			await header.waitFor();
+			const count = Number(/Actions \((\d+)\)/.exec(await header.innerText())[1]);
+			assert.equal(count, node.actions.length, `${node.displayName}: the number of actions in the editor`);
+			// The search results slide out as the node's details slide in: read the list once settled.
+			const actionItems = creator.locator('[data-test-id=item-iterator-item]').filter({ has: page.locator(`img[src$="${node.iconPath}"]`) });
+			let listed = [];
+			await assertEventually(async () => {
+				listed = (await actionItems.locator('[data-test-id=node-creator-item-name]').allTextContents()).map((s) => s.trim()).sort();
+				return JSON.stringify(listed) === JSON.stringify(node.actions);
+			}, `${node.displayName}: the actions listed in the editor`).catch(() => {});
+			assert.deepEqual(listed, node.actions, `${node.displayName}: the actions listed in the editor`);
+			const withIcon = await actionItems.evaluateAll(
+				(items, iconPath) => items.filter((item) => [...item.querySelectorAll('img')].some((img) => img.getAttribute('src').endsWith(iconPath) && img.complete && img.naturalWidth > 0)).length,
+				node.iconPath,
+			);
+			assert.equal(withIcon, node.actions.length, 'the icon shows beside every action');
+			t.diagnostic(`${node.displayName} (${foundIn[node.displayName]}): ${listed.join(', ')}`);
+			// "Create a job" puts the node on the canvas with that operation.
+			await itemNamed('Create a job').first().click();
+			await backToCanvas();
+			const onCanvas = page.locator('[data-test-id=canvas-node]').filter({ has: page.locator(`img[src$="${node.iconPath}"]`) });
+			await assertEventually(async () => (await onCanvas.count()) >= 1, `${node.displayName} is on the canvas`);
+			const last = onCanvas.last();
+			assert.ok((await loadedIcons(last, node.iconPath)).length > 0, 'the icon shows on the canvas');
+			// n8n names it after the node, or after the action for a node with resources.
+			assert.match(await last.innerText(), new RegExp(`^\\s*(${escapeRe(node.displayName)}|Create a job)\\d*\\s*$`, 'm'), 'named after the node or the action');
+		});
+	}
+
+	await t.test('the canvas holds every node of the package; screenshot for the README', async () => {
+		for (const node of nodes) {
+			const onCanvas = page.locator('[data-test-id=canvas-node]').filter({ has: page.locator(`img[src$="${node.iconPath}"]`) });
+			assert.ok((await onCanvas.count()) >= 1, `${node.displayName} on the canvas`);
+		}
+		assert.deepEqual(failedRequests, [], 'every icon request answered');
+		// What a person sees: the nodes on the canvas and, beside them, one node's actions.
+		await fitLeftOfPanel();
+		const shown = actionNodes.reduce((a, b) => (b.actions.length > a.actions.length ? b : a));
+		await page.locator('[data-test-id=node-creator-plus-button]').click();
+		if (foundIn[shown.displayName] !== 'search') {
+			await itemNamed('AI').first().click();
+		}
+		await search.fill(shown.displayName);
+		await itemNamed(shown.displayName).first().click();
+		await creator.locator('[data-test-id=node-creator-category-item]', { hasText: /Actions \(\d+\)/ }).first().waitFor();
+		await page.mouse.move(0, 0);
+		await page.waitForTimeout(500); // let the panel's slide-in end
+		if (SCREENSHOT) {
+			await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+			await page.screenshot({ path: SCREENSHOT });
+			t.diagnostic(`screenshot: ${path.relative(ROOT, SCREENSHOT)}`);
+		}
+		await page.keyboard.press('Escape');
+	});
+
+	await t.test('the scheduled Tensor.Art example, unmodified, runs from the editor', async () => {
+		await page.goto(`${editor.url}/workflow/exTensorArtScheduled`);
+		const run = page.locator('[data-test-id=execute-workflow-button]');
+		await run.waitFor();
+		await run.click();
+		for (const name of ['Every morning', 'Generate image', 'Succeeded?', 'Use the image']) {
+			await canvasNode(name).locator('[data-test-id=canvas-node-status-success]').waitFor({ timeout: 60_000 });
+		}
+		assert.equal(await canvasNode('Handle the failure').locator('[data-test-id=canvas-node-status-success]').count(), 0, 'the failure branch did not run');
+		// The item the Tensor.Art node produced, read back through n8n's REST API.
+		const item = await page.evaluate(async () => {
+			const headers = { 'browser-id': localStorage.getItem('n8n-browserId') ?? '' };
+			const filter = encodeURIComponent(JSON.stringify({ workflowId: 'exTensorArtScheduled' }));
+			const list = await (await fetch(`/rest/executions?filter=${filter}`, { headers })).json();
+			const id = list.data.results[0].id;
+			const exec = await (await fetch(`/rest/executions/${id}`, { headers })).json();
+			return { mode: exec.data.mode, status: exec.data.status, data: exec.data.data };
+		});
+		assert.equal(item.status, 'success');
+		assert.equal(item.mode, 'manual');
+		const { parse } = createRequire(path.join(engine('2').dir, 'node_modules', 'n8n', 'package.json'))('flatted');
+		const runData = parse(item.data).resultData.runData;
+		const [job] = runData['Generate image'][0].data.main[0];
+		assert.equal(job.json.provider, 'tensorArt');
+		assert.equal(job.json.status, 'succeeded');
+		assert.equal(job.json.done, true);
+		assert.ok(job.json.outputs[0].url.startsWith(editor.simulatorUrl), 'the image comes from the simulator');
+	});
+});
+
+function escapeRe(s) {
+	return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function assertEventually(fn, message, timeoutMs = 10_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await fn())) {
+		if (Date.now() > deadline) assert.fail(message);
+		await new Promise((r) => setTimeout(r, 200));
+	}
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs Debian's `chromium` package for the editor test (editor.e2e.mjs) when it is
+# missing: `apt-get update`, then `apt-get install -y chromium` (as root, or through sudo).
+#   CHROMIUM_PATH   the browser the test uses (default /usr/bin/chromium); when it exists,
+#                   nothing is installed
+set -euo pipefail
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+log() { printf '[install-chromium] %s\n' "$*" >&2; }
+
+if [ -x "$CHROMIUM" ]; then
+  log "$CHROMIUM is there: $("$CHROMIUM" --version 2>/dev/null | tail -n 1)"
+  exit 0
+fi
+command -v apt-get >/dev/null || { log "ERROR: no $CHROMIUM and no apt-get to install it; set CHROMIUM_PATH"; exit 1; }
+SUDO=()
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || { log "ERROR: installing chromium needs root or sudo"; exit 1; }
+  SUDO=(sudo -n)
+fi
+t0=$(date +%s)
+log "apt-get update"
+"${SUDO[@]}" apt-get update -qq </dev/null
+log "apt-get install -y chromium"
+DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq chromium </dev/null >/dev/null
+[ -x "$CHROMIUM" ] || { log "ERROR: chromium was installed but $CHROMIUM is not there; set CHROMIUM_PATH"; exit 1; }
+log "installed $("$CHROMIUM" --version 2>/dev/null | tail -n 1) in $(( $(date +%s) - t0 ))s"
