@@ -1,8 +1,8 @@
-// The n8n 2.x editor, in headless Chromium (Debian's `chromium`, driven by playwright-core):
+// The n8n editor (2.x, then 1.x), in headless Chromium (Debian's `chromium`, driven by playwright-core):
 // the packed package is installed as a community package (as `npm run n8n` does, see
 // n8n-editor.mjs), a person signs in, adds each node of the package to a canvas from the
 // nodes panel, and sees its actions and its icon. The screenshot of that canvas is saved as
-// docs/editor.png (for the README). Then the scheduled Tensor.Art example, unmodified, is run
+// docs/editor.png (for the README; from 2.x). Then the scheduled Tensor.Art example, unmodified, is run
 // from the editor's "Execute workflow" button, which starts it at its Schedule Trigger.
 //
 //   bash test/e2e/run.sh                    # with the other end-to-end tests
@@ -28,11 +28,11 @@ const SCREENSHOT = process.env.N8N_E2E_SCREENSHOT === '0' ? null : path.resolve(
 const required = process.env.N8N_E2E_REQUIRE === '1';
 const versions = (process.env.N8N_E2E_VERSIONS ?? '2,1').split(',').map((v) => v.trim());
 
-function whySkip() {
+function whySkip(v) {
 	if (!tarball) return 'N8N_E2E_TARBALL is not set (run test/e2e/run.sh)';
-	if (!versions.includes('2')) return 'the editor test runs on n8n 2.x only (N8N_E2E_VERSIONS has no 2)';
+	if (!versions.includes(v)) return `n8n ${v}.x is not under test (N8N_E2E_VERSIONS=${versions.join(',')})`;
 	try {
-		engine('2');
+		engine(v);
 	} catch (e) {
 		return e.message;
 	}
@@ -98,11 +98,16 @@ async function loadedIcons(locator, iconPath) {
 	);
 }
 
-test('the n8n 2.x editor: each node of the package on a canvas, with its actions and icon', { skip: whySkip(), timeout: 600_000 }, async (t) => {
+// One version after the other: a browser and an editor each want a core.
+for (const v of ['2', '1']) {
+	test(`the n8n ${v}.x editor: each node of the package on a canvas, with its actions and icon`, { skip: whySkip(v), timeout: 600_000 }, (t) => editorTest(t, v));
+}
+
+async function editorTest(t, version) {
 	const nodes = await describeNodes(tarball);
 	assert.ok(nodes.length >= 4, 'the package has its nodes');
 
-	const editor = await startEditor({ version: '2', port: await freePort(), tarball });
+	const editor = await startEditor({ version, port: await freePort(), tarball });
 	t.after(() => editor.stop());
 	t.diagnostic(`n8n editor on ${editor.url}, simulator on ${editor.simulatorUrl}`);
 
@@ -269,7 +274,7 @@ test('the n8n 2.x editor: each node of the package on a canvas, with its actions
 		});
 	}
 
-	await t.test('the canvas holds every node of the package; screenshot for the README', async () => {
+	await t.test(`the canvas holds every node of the package${version === '2' ? '; screenshot for the README' : ''}`, async () => {
 		for (const node of nodes) {
 			const onCanvas = page.locator('[data-test-id=canvas-node]').filter({ has: page.locator(`img[src$="${node.iconPath}"]`) });
 			assert.ok((await onCanvas.count()) >= 1, `${node.displayName} on the canvas`);
@@ -287,7 +292,7 @@ test('the n8n 2.x editor: each node of the package on a canvas, with its actions
 		await creator.locator('[data-test-id=node-creator-category-item]', { hasText: /Actions \(\d+\)/ }).first().waitFor();
 		await page.mouse.move(0, 0);
 		await page.waitForTimeout(500); // let the panel's slide-in end
-		if (SCREENSHOT) {
+		if (SCREENSHOT && version === '2') {
 			await mkdir(path.dirname(SCREENSHOT), { recursive: true });
 			await page.screenshot({ path: SCREENSHOT });
 			t.diagnostic(`screenshot: ${path.relative(ROOT, SCREENSHOT)}`);
@@ -315,7 +320,7 @@ test('the n8n 2.x editor: each node of the package on a canvas, with its actions
 		});
 		assert.equal(item.status, 'success');
 		assert.equal(item.mode, 'manual');
-		const { parse } = createRequire(path.join(engine('2').dir, 'node_modules', 'n8n', 'package.json'))('flatted');
+		const { parse } = createRequire(path.join(engine(version).dir, 'node_modules', 'n8n', 'package.json'))('flatted');
 		const runData = parse(item.data).resultData.runData;
 		const [job] = runData['Generate image'][0].data.main[0];
 		assert.equal(job.json.provider, 'tensorArt');
@@ -323,7 +328,7 @@ test('the n8n 2.x editor: each node of the package on a canvas, with its actions
 		assert.equal(job.json.done, true);
 		assert.ok(job.json.outputs[0].url.startsWith(editor.simulatorUrl), 'the image comes from the simulator');
 	});
-});
+}
 
 function escapeRe(s) {
 	return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -53,7 +53,7 @@ function waitForHttp(url, { timeoutMs, child, output }) {
 			}
 			try {
 				const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-				if (res.ok) return resolve();
+				if (res.ok && /json/.test(res.headers.get('content-type') ?? '')) return resolve();
 			} catch {}
 			if (Date.now() > deadline) reject(new Error(`n8n did not answer on ${url} within ${timeoutMs / 1000} s:\n${output().slice(-4000)}`));
 			else setTimeout(tick, 500);
@@ -132,7 +132,8 @@ export async function startEditor({ version = '2', port = 5678, tarball, keep = 
 		});
 		for (const s of [child.stdout, child.stderr]) s.setEncoding('utf8').on('data', (d) => (output = (output + d).slice(-200_000)));
 		const url = `http://localhost:${port}`;
-		await waitForHttp(`${url}/healthz/readiness`, { timeoutMs: 180_000, child, output: () => output });
+		// Its REST API answers once n8n is up (/healthz/readiness answers earlier, before the routes).
+		await waitForHttp(`${url}/rest/settings`, { timeoutMs: 180_000, child, output: () => output });
 		if (version !== '2') await setupOwnerByRest(url);
 		await checkSignIn(url);
 		return { url, owner: EDITOR_OWNER, userFolder, simulatorUrl: sim.server.url, credentials: credentials.map((c) => c.name), workflows: names, process: child, output: () => output, stop };
@@ -196,7 +197,8 @@ async function main(argv) {
   n8n ${engine(version).version} is running: ${editor.url}
   Sign in with  ${editor.owner.email}  /  ${editor.owner.password}
 
-  Community package: ${PACKAGE_NAME} (search the nodes panel for Tensor.Art, Pixxel, AetherForge)
+  Community package: ${PACKAGE_NAME}. In the nodes panel (+), search "Pixxel"; Tensor.Art and
+  AetherForge AI are in its "AI" section (n8n leaves nodes of the AI category out of the main search).
   Credentials, pointing at the provider simulator on ${editor.simulatorUrl}:
     ${editor.credentials.join(', ')}
   Example workflows (Overview):
