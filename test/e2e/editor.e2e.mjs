@@ -32,7 +32,7 @@ const versions = (process.env.N8N_E2E_EDITOR_VERSIONS ?? '2').split(',').map((v)
 
 function whySkip(v) {
 	if (!tarball) return 'N8N_E2E_TARBALL is not set (run test/e2e/run.sh)';
-	if (!versions.includes(v)) return `n8n ${v}.x is not under test (N8N_E2E_VERSIONS=${versions.join(',')})`;
+	if (!versions.includes(v)) return `n8n ${v}.x is not under test (N8N_E2E_EDITOR_VERSIONS=${versions.join(',')})`;
 	try {
 		engine(v);
 	} catch (e) {
