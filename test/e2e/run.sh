@@ -5,7 +5,7 @@
 #   3. runs test/e2e/selftest.mjs and every test/e2e/*.e2e.mjs with node's test runner:
 #      package.e2e.mjs   n8n's community-package scanner, and every node loads and runs
 #      examples.e2e.mjs  the example workflows of examples/ against the provider simulator
-#      editor.e2e.mjs    the 2.x editor in headless Chromium (installed by install-chromium.sh)
+#      editor.e2e.mjs    the editor in headless Chromium (installed by install-chromium.sh)
 #
 # Environment:
 #   N8N_E2E_VERSIONS    n8n majors to test, "2,1" (default), "2" or "1"
@@ -14,7 +14,8 @@
 #   N8N_E2E_CACHE       cache folder of the engines (default ~/.cache/n8n-nodes-async-jobs-e2e)
 #   N8N_E2E_KEEP        1: keep the n8n user folder of a failed run, for a look inside
 #   CHROMIUM_PATH       the browser of the editor test (default /usr/bin/chromium)
-#   N8N_E2E_SCREENSHOT  where the editor test saves its screenshot (default docs/editor.png; 0: nowhere)
+#   N8N_E2E_SCREENSHOT  where the editor test saves its 2.x screenshot (default docs/editor.png; 0: nowhere)
+#   N8N_E2E_EDITOR_VERSIONS  n8n majors of the editor test (default: N8N_E2E_VERSIONS)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -30,10 +31,8 @@ case ",$N8N_E2E_VERSIONS," in *,1,*) components+=(1) ;; esac
 t0="$(now)"
 bash "$HERE/install-n8n.sh" "${components[@]}"
 echo "[e2e] engines ready in $(elapsed "$t0")s" >&2
-# The editor test runs on 2.x in Debian's Chromium.
-case ",$N8N_E2E_VERSIONS," in
-  *,2,*) t0="$(now)"; bash "$HERE/install-chromium.sh"; echo "[e2e] chromium ready in $(elapsed "$t0")s" >&2 ;;
-esac
+# The editor test runs in Debian's Chromium.
+t0="$(now)"; bash "$HERE/install-chromium.sh"; echo "[e2e] chromium ready in $(elapsed "$t0")s" >&2
 
 cleanup=()
 trap 'for d in "${cleanup[@]}"; do rm -rf "$d"; done' EXIT
