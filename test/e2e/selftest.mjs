@@ -82,7 +82,9 @@ function checkResults(r, { batch }) {
 
 	const bad = r.byId.e2eProbeFail001;
 	assert.equal(bad.status, 'error');
-	if (!batch) assert.equal(bad.exitCode, 1);
+	// n8n 2.x at times ends by a signal after printing its run (exit code null): the printed run,
+	// checked below, is what tells the failure, so only a success code would be wrong here.
+	if (!batch) assert.notEqual(bad.exitCode, 0);
 	assert.equal(bad.error.message, 'probe failure requested');
 	assert.equal(bad.error.description, 'the fail parameter is on');
 	assert.equal(bad.error.node, 'Probe');
