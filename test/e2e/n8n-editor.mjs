@@ -184,15 +184,19 @@ async function main(argv) {
 	}
 	execFileSync('bash', [path.join(HERE, 'install-n8n.sh'), version], { stdio: 'inherit' });
 	const pack = await packPackage({ build: !argv.includes('--no-build'), log });
-	const editor = await startEditor({
-		version,
-		port,
-		tarball: pack.tarball,
-		keep: argv.includes('--keep'),
-		log,
-		simulatorPort: Number(process.env.SIMULATOR_PORT ?? 0) || undefined,
-	});
-	await rm(pack.dir, { recursive: true, force: true });
+	let editor;
+	try {
+		editor = await startEditor({
+			version,
+			port,
+			tarball: pack.tarball,
+			keep: argv.includes('--keep'),
+			log,
+			simulatorPort: Number(process.env.SIMULATOR_PORT ?? 0) || undefined,
+		});
+	} finally {
+		await rm(pack.dir, { recursive: true, force: true });
+	}
 	console.log(`
   n8n ${engine(version).version} is running: ${editor.url}
   Sign in with  ${editor.owner.email}  /  ${editor.owner.password}
