@@ -1,4 +1,6 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { authorizationHeader } from '../nodes/shared/authorization';
 
 export class AetherForgeApi implements ICredentialType {
 	name = 'aetherForgeApi';
@@ -27,10 +29,7 @@ export class AetherForgeApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-	};
+	authenticate: IAuthenticate = authorizationHeader((credentials) => `Bearer ${String(credentials.apiKey)}`);
 
 	// Looking up a job id that cannot exist costs nothing: 404 means the key was accepted.
 	test: ICredentialTestRequest = {

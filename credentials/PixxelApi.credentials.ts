@@ -1,4 +1,6 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { authorizationHeader } from '../nodes/shared/authorization';
 
 export class PixxelApi implements ICredentialType {
 	name = 'pixxelApi';
@@ -36,12 +38,9 @@ export class PixxelApi implements ICredentialType {
 	];
 
 	// Pixxel documents the raw key as the whole header; some of its pages show a bearer token.
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { Authorization: '={{$credentials.bearerPrefix ? "Bearer " : ""}}{{$credentials.apiKey}}' },
-		},
-	};
+	authenticate: IAuthenticate = authorizationHeader(
+		(credentials) => `${credentials.bearerPrefix ? 'Bearer ' : ''}${String(credentials.apiKey)}`,
+	);
 
 	// Listing one workflow costs nothing; a rejected key is answered with 403.
 	test: ICredentialTestRequest = {

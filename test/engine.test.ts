@@ -107,6 +107,15 @@ describe('the wait loop', () => {
 	});
 });
 
+test('a run reads its credential once, not for every request', async () => {
+	const ids = [0, 1, 2, 3, 4].map(() => existingJob({ runMs: 300 }));
+	const { error, credentialReads } = await waitFor(ids, { options: { requestsPerSecond: 200 } }).promise;
+	expect(error).toBeUndefined();
+	expect(statusRequests(ids[0]).length).toBeGreaterThan(1);
+	// n8n loads and decrypts a credential from its database on every read.
+	expect(credentialReads).toBe(1);
+});
+
 describe('Continue On Fail', () => {
 	test('a failed item becomes an error item paired with its input; the others are unaffected', async () => {
 		const good = existingJob({ runMs: 200 });

@@ -2,6 +2,8 @@ import type { KeyObject } from 'crypto';
 import { createPrivateKey, randomBytes, sign } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
+import { withAuthorization } from '../shared/authorization';
+
 /**
  * Tensor.Art TAMS authentication: a Bearer API key, or an RSA signature over
  * METHOD\nPATH_WITH_QUERY\nUNIX_SECONDS\nNONCE\nBODY with the app's private key (SHA256withRSA,
@@ -40,7 +42,7 @@ export async function authenticateTamsRequest(
 	if (problem) throw new Error(`The Tensor.Art credential cannot be used: ${problem}`);
 	const headers: IDataObject = { ...(requestOptions.headers ?? {}) };
 	if (credentials.authentication !== 'rsa') {
-		return { ...requestOptions, headers: { ...headers, Authorization: `Bearer ${textOf(credentials.apiKey)}` } };
+		return withAuthorization(requestOptions, `Bearer ${textOf(credentials.apiKey)}`);
 	}
 
 	// The body is signed as the exact text sent: a JSON body arrives here already serialized

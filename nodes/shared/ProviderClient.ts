@@ -1,5 +1,6 @@
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
@@ -75,6 +76,9 @@ export class ProviderClient {
 
 	private baseUrl?: string;
 
+	/** The credential read once for the run: without it n8n loads and decrypts it again for every request. */
+	private credentialsDecrypted?: ICredentialsDecrypted;
+
 	/** Secret values of the credential, cut out of every reply. */
 	private secrets: string[] = [];
 
@@ -140,6 +144,9 @@ export class ProviderClient {
 		if (this.baseUrl === undefined) {
 			this.baseUrl = this.checkedBaseUrl(credentials, itemIndex);
 			this.secrets = secretValues(credentials, this.provider.secretFields);
+			const { credentialType } = this.provider;
+			const ref = this.ctx.getNode().credentials?.[credentialType];
+			this.credentialsDecrypted = { id: ref?.id ?? '', name: ref?.name ?? '', type: credentialType, data: credentials };
 		}
 		const replayable = request.method === 'GET' || request.replayable === true;
 		// Once a try of a create may have reached the provider, any failure of it says a job may exist.
@@ -220,7 +227,9 @@ export class ProviderClient {
 		}
 		// A reply that quotes a key (an echoed header, a debug field) must not carry it into items or errors.
 		const response = withoutSecrets(
-			(await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.provider.credentialType, options)) as FullResponse,
+			(await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.provider.credentialType, options, {
+				credentialsDecrypted: this.credentialsDecrypted,
+			})) as FullResponse,
 			this.secrets,
 		);
 		if (typeof response.body !== 'string' || response.body.trim() === '') return response;

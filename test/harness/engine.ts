@@ -110,6 +110,9 @@ function resolveCredentialValue(value: unknown, credentials: ICredentialDataDecr
 }
 
 class TestCredentialsHelper extends ICredentialsHelper {
+	/** How often a node asked for decrypted credentials (n8n reads its database each time). */
+	reads = 0;
+
 	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
@@ -160,6 +163,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.reads++;
 		const data = this.credentials[type];
 		if (!data) throw new Error(`No test credentials of type ${type}`);
 		return { ...data };
@@ -199,6 +203,8 @@ export interface WorkflowRun {
 	outputs: Record<string, INodeExecutionData[]>;
 	/** Every output (an IF's true and false branches …) of each node's first run. */
 	branches: Record<string, INodeExecutionData[][]>;
+	/** How often the run's nodes read decrypted credentials. */
+	credentialReads: number;
 	/** The error that stopped the run, if any. */
 	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
 }
@@ -276,7 +282,8 @@ export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = 
 		}
 		// Every run of the suite is checked: no API key or private key in what a user can see.
 		assertNoSecretLeaks('the run', visibleRun(run), options.credentials ?? {}, credentialTypes);
-		return { run, outputs, branches, error: run.data.resultData.error as WorkflowRun['error'] };
+		const { reads: credentialReads } = additionalData.credentialsHelper as TestCredentialsHelper;
+		return { run, outputs, branches, credentialReads, error: run.data.resultData.error as WorkflowRun['error'] };
 	})();
 	return { promise, cancel: () => execution.cancel() };
 }
