@@ -53,10 +53,9 @@ export const getResultsProperties: INodeProperties[] = [
  * Get Results: the job as a normalized item whose one output is the signed URL of the ZIP of
  * its inputs and outputs (downloaded into binary data with the "Download Outputs" option).
  */
-export const getResults: JobOperation = async ({ fn, client }, itemIndex) => {
+export const getResults: JobOperation = async ({ fn, client }, itemIndex, settings) => {
 	const ref = client.provider.readJobRef(fn, itemIndex);
-	const { includeRaw } = fn.getNodeParameter('options', itemIndex, {}) as { includeRaw?: boolean };
-	const { job } = await client.getJob(ref, { itemIndex, includeRaw });
+	const { job } = await client.getJob(ref, { itemIndex, includeRaw: settings.options.includeRaw });
 	if (!job.done) {
 		throw new NodeOperationError(fn.getNode(), `Job ${ref.jobId} is still "${job.providerStatus}": its results can be fetched once it has finished`, {
 			itemIndex,
@@ -65,7 +64,7 @@ export const getResults: JobOperation = async ({ fn, client }, itemIndex) => {
 	}
 	const url = await waitForPackage(fn, client, ref, itemIndex);
 	job.outputs = [{ url, kind: 'file', format: 'zip' }];
-	return await toOutputItem(fn, job, itemIndex);
+	return await toOutputItem(fn, job, itemIndex, settings.options);
 };
 
 /** Asks for the package (PUT, safe to repeat) until Pixxel answers `ready` with its signed URL. */

@@ -84,14 +84,17 @@ export async function listWorkflowJobs(
 }
 
 /** List Jobs: one item per job of the workflow, newest first, so a schedule can pick up jobs started elsewhere. */
-export const listJobs: JobOperation = async ({ fn, client }, itemIndex) => {
+export const listJobs: JobOperation = async ({ fn, client }, itemIndex, settings) => {
 	const workflowId = readWorkflowId(fn, itemIndex);
 	const filters = fn.getNodeParameter('filters', itemIndex, {}) as ListFilters;
 	const returnAll = fn.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : (fn.getNodeParameter('limit', itemIndex, 50) as number);
-	const { includeRaw } = fn.getNodeParameter('options', itemIndex, {}) as { includeRaw?: boolean };
 
-	const jobs = await listWorkflowJobs(client, fn.getNode(), workflowId, { providerStatus: filters.providerStatus?.trim(), includeRaw, itemIndex });
+	const jobs = await listWorkflowJobs(client, fn.getNode(), workflowId, {
+		providerStatus: filters.providerStatus?.trim(),
+		includeRaw: settings.options.includeRaw,
+		itemIndex,
+	});
 	const statuses = filters.statuses ?? [];
 	return jobs
 		.filter((job) => statuses.length === 0 || statuses.includes(job.status))

@@ -16,8 +16,14 @@ export interface OperationContext {
 	client: ProviderClient;
 }
 
+/** An item's Options and Wait Settings, read and checked once before its action runs. */
+export interface ItemSettings {
+	options: JobOptions;
+	wait: WaitSettings;
+}
+
 /** One action of a node, run for one input item. */
-export type JobOperation = (ctx: OperationContext, itemIndex: number) => Promise<ItemResult>;
+export type JobOperation = (ctx: OperationContext, itemIndex: number, settings: ItemSettings) => Promise<ItemResult>;
 
 interface JobOptions {
 	downloadOutputs?: boolean;
@@ -59,22 +65,20 @@ export async function executeJobOperation(
 	return [
 		await runForEachItem(this, { maxParallel, stopOthers }, async (itemIndex) => {
 			// Settings an expression made unusable (a timeout of "soon" would never end a wait) stop the item first.
-			checkedCollection(this, 'options', itemIndex, 'Options', optionFields);
-			checkedCollection(this, 'waitSettings', itemIndex, 'Wait Settings', waitFields(provider.waitDefaults));
-			return await run(ctx, itemIndex);
+			const settings: ItemSettings = {
+				options: checkedCollection(this, 'options', itemIndex, 'Options', optionFields) as JobOptions,
+				wait: checkedCollection(this, 'waitSettings', itemIndex, 'Wait Settings', waitFields(provider.waitDefaults)) as WaitSettings,
+			};
+			return await run(ctx, itemIndex, settings);
 		}),
 	];
 }
 
-function itemOptions(fn: IExecuteFunctions, itemIndex: number): JobOptions {
-	return fn.getNodeParameter('options', itemIndex, {}) as JobOptions;
-}
-
-export const getJob: JobOperation = async ({ fn, client }, itemIndex) => {
+export const getJob: JobOperation = async ({ fn, client }, itemIndex, settings) => {
 	const ref = client.provider.readJobRef(fn, itemIndex);
-	const { job } = await client.getJob(ref, { itemIndex, includeRaw: itemOptions(fn, itemIndex).includeRaw });
-	suggestNextCheck(job, pollSchedule(fn, itemIndex, client.provider.waitDefaults));
-	return await toOutputItem(fn, job, itemIndex);
+	const { job } = await client.getJob(ref, { itemIndex, includeRaw: settings.options.includeRaw });
+	suggestNextCheck(job, pollSchedule(settings.wait, client.provider.waitDefaults));
+	return await toOutputItem(fn, job, itemIndex, settings.options);
 };
 
 /**
@@ -90,35 +94,33 @@ function suggestNextCheck(job: NormalizedJob, schedule: PollScheduleOptions): vo
 }
 
 /** The item's poll intervals: its wait settings, else the provider's defaults. */
-function pollSchedule(fn: IExecuteFunctions, itemIndex: number, defaults: WaitDefaults): PollScheduleOptions {
-	const settings = fn.getNodeParameter('waitSettings', itemIndex, {}) as WaitSettings;
+function pollSchedule(settings: WaitSettings, defaults: WaitDefaults): PollScheduleOptions {
 	return {
 		floorMs: (settings.pollInterval ?? defaults.pollIntervalSeconds) * 1000,
 		maxMs: (settings.maxInterval ?? defaults.maxIntervalSeconds) * 1000,
 	};
 }
 
-export const waitForJob: JobOperation = async ({ fn, client }, itemIndex) => {
+export const waitForJob: JobOperation = async ({ fn, client }, itemIndex, settings) => {
 	const ref = client.provider.readJobRef(fn, itemIndex);
-	const job = await waitUntilDone(fn, client, ref, itemIndex);
-	return await toOutputItem(fn, job, itemIndex);
+	const job = await waitUntilDone(fn, client, ref, itemIndex, settings);
+	return await toOutputItem(fn, job, itemIndex, settings.options);
 };
 
 /** Create Job for a provider: `buildRequest` checks the item's input and builds the create call. */
 export function createJob(
 	buildRequest: (fn: IExecuteFunctions, itemIndex: number) => Promise<ProviderRequest> | ProviderRequest,
 ): JobOperation {
-	return async ({ fn, client }, itemIndex) => {
+	return async ({ fn, client }, itemIndex, settings) => {
 		const request = await buildRequest(fn, itemIndex);
-		const includeRaw = itemOptions(fn, itemIndex).includeRaw;
 		const body = await client.request(request, { itemIndex });
-		let { job } = client.toNormalizedJob(body, undefined, { itemIndex, includeRaw }, request);
+		let { job } = client.toNormalizedJob(body, undefined, { itemIndex, includeRaw: settings.options.includeRaw }, request);
 		if (fn.getNodeParameter('waitForCompletion', itemIndex, false) && !job.done) {
-			job = await waitUntilDone(fn, client, { jobId: job.jobId, workflowId: job.workflowId ?? undefined }, itemIndex);
+			job = await waitUntilDone(fn, client, { jobId: job.jobId, workflowId: job.workflowId ?? undefined }, itemIndex, settings);
 		} else {
-			suggestNextCheck(job, pollSchedule(fn, itemIndex, client.provider.waitDefaults));
+			suggestNextCheck(job, pollSchedule(settings.wait, client.provider.waitDefaults));
 		}
-		return await toOutputItem(fn, job, itemIndex);
+		return await toOutputItem(fn, job, itemIndex, settings.options);
 	};
 }
 
@@ -131,12 +133,11 @@ async function waitUntilDone(
 	client: ProviderClient,
 	ref: JobRef,
 	itemIndex: number,
+	{ options: { includeRaw }, wait: settings }: ItemSettings,
 ): Promise<NormalizedJob> {
 	const defaults = client.provider.waitDefaults;
-	const settings = fn.getNodeParameter('waitSettings', itemIndex, {}) as WaitSettings;
-	const schedule = pollSchedule(fn, itemIndex, defaults);
+	const schedule = pollSchedule(settings, defaults);
 	const timeoutMs = (settings.timeout ?? defaults.timeoutMinutes) * 60_000;
-	const includeRaw = itemOptions(fn, itemIndex).includeRaw;
 	const startedAt = Date.now();
 	const deadline = startedAt + timeoutMs;
 
@@ -186,8 +187,12 @@ function timedOut(
 }
 
 /** The output item of a job: the normalized job, with its outputs as binary data if the options ask for it. */
-export async function toOutputItem(fn: IExecuteFunctions, job: NormalizedJob, itemIndex: number): Promise<INodeExecutionData> {
-	const { downloadOutputs, binaryPropertyName } = itemOptions(fn, itemIndex);
+export async function toOutputItem(
+	fn: IExecuteFunctions,
+	job: NormalizedJob,
+	itemIndex: number,
+	{ downloadOutputs, binaryPropertyName }: JobOptions,
+): Promise<INodeExecutionData> {
 	const item: INodeExecutionData = { json: job as unknown as IDataObject };
 	if (downloadOutputs && job.outputs.length > 0) {
 		item.binary = await downloadJobOutputs(fn, job, binaryPropertyName || 'data', itemIndex);
