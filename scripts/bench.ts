@@ -236,7 +236,7 @@ async function rateLimited(requestsPerSecond: number | undefined) {
 // ── Row 4: engine overhead ──────────────────────────────────────────────────────────────────
 
 const ROW4_ITEMS = 1000;
-const ROW4_ROUNDS = 3;
+const ROW4_ROUNDS = 6;
 
 interface FinishedJobsServer {
 	baseUrl: string;
@@ -278,13 +278,14 @@ async function engineOverhead() {
 		};
 		const inEngine = async (workflow: WorkflowJson, round: string[]) => {
 			const started = Date.now();
-			const { outputs, error } = await runWorkflow(workflow, { credentials, input: round.map((id) => ({ id })) });
+			const { outputs, error, finishedAt } = await runWorkflow(workflow, { credentials, input: round.map((id) => ({ id })) });
 			if (error) throw error;
 			const [items] = Object.values(outputs);
 			if (items?.length !== round.length || items.some((item) => !['succeeded', 'Succeed'].includes(item.json.status as string))) {
 				throw new Error('row 4: not every job was read');
 			}
-			return Date.now() - started;
+			// The engine's run, without the harness's own check of it for leaked keys.
+			return finishedAt - started;
 		};
 		// The budget is lifted: this row measures the engine, not the rate limit.
 		const getJob = (options: IDataObject = {}) =>
@@ -309,20 +310,19 @@ async function engineOverhead() {
 			connections: {},
 		};
 
-		const bare: number[] = [];
-		const ours: number[] = [];
-		const n8nHttp: number[] = [];
+		const sides = [bareLoop, async (jobs: string[]) => await inEngine(getJob(), jobs), async (jobs: string[]) => await inEngine(httpRequest, jobs)];
+		const [bare, ours, n8nHttp]: number[][] = sides.map(() => []);
 		let peakRss = 0;
 		const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
 		for (let round = 0; round <= ROW4_ROUNDS; round++) {
 			const jobs = ids.slice(round * ROW4_ITEMS, (round + 1) * ROW4_ITEMS);
-			const times = [
-				await bareLoop(jobs),
-				await inEngine(getJob(), jobs),
-				await inEngine(httpRequest, jobs),
-			];
-			// Round 0 warms up JIT, connection pools and the engine's first run.
-			if (round > 0) [bare, ours, n8nHttp].forEach((list, index) => list.push(times[index]));
+			// Each round starts with another side, so no side always runs amid the garbage of the same one.
+			for (let turn = 0; turn < sides.length; turn++) {
+				const side = (round + turn) % sides.length;
+				const ms = await sides[side](jobs);
+				// Round 0 warms up JIT, connection pools and the engine's first run.
+				if (round > 0) [bare, ours, n8nHttp][side].push(ms);
+			}
 		}
 		clearInterval(sampler);
 		// Best of the rounds: the machine's other work only ever adds time.

@@ -205,6 +205,8 @@ export interface WorkflowRun {
 	branches: Record<string, INodeExecutionData[][]>;
 	/** How often the run's nodes read decrypted credentials. */
 	credentialReads: number;
+	/** When the engine reported the run finished (epoch ms), before the harness checks it. */
+	finishedAt: number;
 	/** The error that stopped the run, if any. */
 	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
 }
@@ -262,7 +264,13 @@ export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = 
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as never);
-	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	let finishedAt = 0;
+	const finished = new Promise<IRun>((resolve) =>
+		hooks.addHandler('workflowExecuteAfter', (run) => {
+			finishedAt = Date.now();
+			resolve(run);
+		}),
+	);
 	const additionalData = createAdditionalData(options.credentials, hooks);
 
 	const startNode = options.startNode ? workflow.getNode(options.startNode)! : nodes[0];
@@ -283,7 +291,7 @@ export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = 
 		// Every run of the suite is checked: no API key or private key in what a user can see.
 		assertNoSecretLeaks('the run', visibleRun(run), options.credentials ?? {}, credentialTypes);
 		const { reads: credentialReads } = additionalData.credentialsHelper as TestCredentialsHelper;
-		return { run, outputs, branches, credentialReads, error: run.data.resultData.error as WorkflowRun['error'] };
+		return { run, outputs, branches, credentialReads, finishedAt, error: run.data.resultData.error as WorkflowRun['error'] };
 	})();
 	return { promise, cancel: () => execution.cancel() };
 }
