@@ -301,6 +301,29 @@ describe('the same for one item or a crowd', () => {
 		);
 	});
 
+	test('the deadline holds for a crowd queued behind the request budget: an item that gets no turn ends at its Timeout too', async () => {
+		// At 5 requests per second, 25 first checks take 5 s: most items get no turn within their 1.2 s.
+		const jobs = aetherForgeJobs(25, { runMs: 60_000 });
+		const { outputs, error, wallMs } = await timed(
+			waitForAetherForge(jobs, { waitSettings: LONG_WAIT, options: { requestsPerSecond: 5 } }, 'continueRegularOutput').promise,
+		);
+		expect(error).toBeUndefined();
+		expect(wallMs).toBeGreaterThanOrEqual(1150);
+		expect(wallMs).toBeLessThan(2200);
+		const errors = outputs.Job.map((item) => item.json.error as string);
+		const checked = jobs.filter((job) => checksOf(job.id).length > 0);
+		expect(checked.length).toBeGreaterThan(0);
+		expect(checked.length).toBeLessThan(jobs.length);
+		expect(errors).toEqual(
+			jobs.map((job) =>
+				checksOf(job.id).length > 0
+					? `Job ${job.id} is still "Pending" after 1 s`
+					: `Job ${job.id} could not be checked once within 1 s: the items of this run take turns at 5 requests per second`,
+			),
+		);
+		expect(outputs.Job[jobs.length - 1].json.errorDescription).toMatch(/lower "Max Parallel Items"/);
+	});
+
 	test.each([1, 50])('canceling the execution ends the wait of %i item(s) at once, whether sleeping or queued for the budget', async (count) => {
 		const jobs = aetherForgeJobs(count, { runMs: 60_000 });
 		// The default budget (5 per second): most of 50 items are still queued for their first check.

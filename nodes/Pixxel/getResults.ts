@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { JobRef } from '../shared/JobProvider';
 import { checkedCollection } from '../shared/parameters';
 import type { ProviderClient } from '../shared/ProviderClient';
+import { DEADLINE_REACHED } from '../shared/ProviderClient';
 import type { JobOperation } from '../shared/operations';
 import { toOutputItem } from '../shared/operations';
 import { nextPollDelayMs } from '../shared/pollSchedule';
@@ -84,8 +85,19 @@ async function waitForPackage(fn: IExecuteFunctions, client: ProviderClient, { w
 		purpose: `package the results of job ${jobId}`,
 	};
 
+	const timeout = `${Math.round(timeoutMs / 1000)} s`;
+	const stillPending = (status: string | undefined) =>
+		new NodeOperationError(
+			fn.getNode(),
+			status === undefined
+				? `The results package of job ${jobId} could not be asked for within ${timeout}: the items of this run take turns in one request budget`
+				: `The results package of job ${jobId} is still "${status}" after ${timeout}`,
+			{ itemIndex, description: 'Raise "Timeout" in the package settings, or run Get Results again later.' },
+		);
+	let lastStatus: string | undefined;
 	for (;;) {
-		const body = await client.request(request, { itemIndex, retryUntil: deadline });
+		const body = await client.request(request, { itemIndex, deadline });
+		if (body === DEADLINE_REACHED) throw stillPending(lastStatus);
 		const { status, signed_url: signedUrl } = parseReply(fn.getNode(), downloadSchema, body, 'a download package', itemIndex);
 		const word = status.trim().toLowerCase();
 		if (word === 'ready' && signedUrl) return signedUrl;
@@ -94,13 +106,9 @@ async function waitForPackage(fn: IExecuteFunctions, client: ProviderClient, { w
 				itemIndex,
 			});
 		}
+		lastStatus = status;
 		const remainingMs = deadline - Date.now();
-		if (remainingMs <= 0) {
-			throw new NodeOperationError(fn.getNode(), `The results package of job ${jobId} is still "${status}" after ${Math.round(timeoutMs / 1000)} s`, {
-				itemIndex,
-				description: 'Raise "Timeout" in the package settings, or run Get Results again later.',
-			});
-		}
+		if (remainingMs <= 0) throw stillPending(status);
 		await client.sleep(Math.min(nextPollDelayMs(Date.now() - startedAt, null, schedule), remainingMs));
 	}
 }

@@ -26,8 +26,11 @@ export interface ClientOptions {
 
 export interface CallOptions {
 	itemIndex?: number;
-	/** Keep retrying failed reads until this time (epoch ms); without it a call tries a few times. */
-	retryUntil?: number;
+	/**
+	 * The time (epoch ms) the call must be made by: failed reads are retried until then, and a turn
+	 * of the request budget that would come later is not waited for. Without it a call tries a few times.
+	 */
+	deadline?: number;
 	/** An earlier read of this wait found the job, so a "not found" now means it was removed. */
 	jobSeenBefore?: boolean;
 }
@@ -48,6 +51,9 @@ export interface JobReading {
 
 const MAX_ATTEMPTS = 5;
 
+/** What a call returns, at its deadline, when the run's request budget had no turn for it before then. */
+export const DEADLINE_REACHED = Symbol('deadline reached');
+
 /** Words for network failures (n8n replaces any message that names the system code itself). */
 const NETWORK_FAILURES: Record<string, string> = {
 	ECONNRESET: 'the connection was reset',
@@ -67,6 +73,9 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
  */
 export class ProviderClient {
 	readonly signal: AbortSignal;
+
+	/** The pace of the run's request budget, before any 429 slows it. */
+	readonly requestsPerSecond: number;
 
 	private readonly budget: RequestBudget;
 
@@ -89,14 +98,15 @@ export class ProviderClient {
 	) {
 		this.signal = options.signal ?? new AbortController().signal;
 		this.sleeper = new Sleeper(this.signal);
-		this.budget = new RequestBudget(options.requestsPerSecond ?? provider.waitDefaults.requestsPerSecond);
+		this.requestsPerSecond = options.requestsPerSecond ?? provider.waitDefaults.requestsPerSecond;
+		this.budget = new RequestBudget(this.requestsPerSecond);
 	}
 
 	async sleep(ms: number): Promise<void> {
 		await this.sleeper.sleep(ms);
 	}
 
-	async getJob(ref: JobRef, options: CallOptions & { includeRaw?: boolean } = {}): Promise<JobReading> {
+	async getJob(ref: JobRef, options: Omit<CallOptions, 'deadline'> & { includeRaw?: boolean } = {}): Promise<JobReading> {
 		const body = await this.request(this.provider.getJobRequest(ref), options);
 		return this.toNormalizedJob(body, ref, options);
 	}
@@ -139,7 +149,7 @@ export class ProviderClient {
 		return { job, knownStatus: mapped !== undefined };
 	}
 
-	async request(request: ProviderRequest, { itemIndex, retryUntil, jobSeenBefore }: CallOptions = {}): Promise<unknown> {
+	async request(request: ProviderRequest, { itemIndex, deadline, jobSeenBefore }: CallOptions = {}): Promise<unknown> {
 		const credentials = await this.getCredentials();
 		if (this.baseUrl === undefined) {
 			this.baseUrl = this.checkedBaseUrl(credentials, itemIndex);
@@ -154,9 +164,13 @@ export class ProviderClient {
 		let mayHaveStartedJob = false;
 		const jobNote = () => (mayHaveStartedJob ? this.uncertainOutcomeHint(request, replayable) : undefined);
 		for (let attempt = 1; ; attempt++) {
-			await this.budget.acquire(this.sleeper);
+			if (!(await this.budget.acquire(this.sleeper, deadline))) {
+				// Many items share the budget: the deadline holds for each of them as for a single one.
+				await this.sleep(deadline! - Date.now());
+				return DEADLINE_REACHED;
+			}
 			const canRetryFor = (waitMs: number) =>
-				retryUntil === undefined ? attempt < MAX_ATTEMPTS : Date.now() + waitMs < retryUntil;
+				deadline === undefined ? attempt < MAX_ATTEMPTS : Date.now() + waitMs < deadline;
 
 			let response: FullResponse;
 			try {

@@ -4,7 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { jobOptionsProperty, waitFields } from './descriptions';
 import type { NormalizedJob } from './JobItem';
 import type { JobProvider, JobRef, ProviderRequest, WaitDefaults } from './JobProvider';
-import { ProviderClient } from './ProviderClient';
+import type { JobReading } from './ProviderClient';
+import { DEADLINE_REACHED, ProviderClient } from './ProviderClient';
 import { checkedCollection } from './parameters';
 import type { PollScheduleOptions } from './pollSchedule';
 import { nextPollDelayMs } from './pollSchedule';
@@ -141,8 +142,15 @@ async function waitUntilDone(
 	const startedAt = Date.now();
 	const deadline = startedAt + timeoutMs;
 
-	for (let jobSeenBefore = false; ; jobSeenBefore = true) {
-		const { job, knownStatus } = await client.getJob(ref, { itemIndex, includeRaw, retryUntil: deadline, jobSeenBefore });
+	let last: JobReading | undefined;
+	for (;;) {
+		const body = await client.request(client.provider.getJobRequest(ref), { itemIndex, deadline, jobSeenBefore: last !== undefined });
+		if (body === DEADLINE_REACHED) {
+			if (!last) throw notCheckedInTime(fn, client, ref.jobId, timeoutMs, itemIndex);
+			return timedOut(fn, last.job, last.knownStatus, settings, timeoutMs, itemIndex);
+		}
+		last = client.toNormalizedJob(body, ref, { itemIndex, includeRaw });
+		const { job, knownStatus } = last;
 		if (job.done) return checkFinishedJob(fn, job, settings, itemIndex);
 		const delayMs = nextPollDelayMs(Date.now() - startedAt, secondsToMs(job.estimatedSecondsLeft), schedule);
 		job.nextCheckInSeconds = toSeconds(delayMs);
@@ -150,6 +158,19 @@ async function waitUntilDone(
 		if (remainingMs <= 0) return timedOut(fn, job, knownStatus, settings, timeoutMs, itemIndex);
 		await client.sleep(Math.min(delayMs, remainingMs));
 	}
+}
+
+/** A crowd of items outran the request budget: this one got no turn before its Timeout. */
+function notCheckedInTime(fn: IExecuteFunctions, client: ProviderClient, jobId: string, timeoutMs: number, itemIndex: number) {
+	return new NodeOperationError(
+		fn.getNode(),
+		`Job ${jobId} could not be checked once within ${formatMinutes(timeoutMs)}: the items of this run take turns at ${client.requestsPerSecond} requests per second`,
+		{
+			itemIndex,
+			description:
+				'Raise "Timeout", or lower "Max Parallel Items" so fewer jobs share the budget at once (an item\'s Timeout starts when its turn to run comes). Raise "Max Requests per Second" only if the provider allows more.',
+		},
+	);
 }
 
 function checkFinishedJob(fn: IExecuteFunctions, job: NormalizedJob, settings: WaitSettings, itemIndex: number) {

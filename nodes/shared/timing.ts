@@ -78,16 +78,18 @@ export class RequestBudget {
 		this.maxSpacingMs = this.spacingMs * MAX_SLOWDOWN;
 	}
 
-	async acquire(sleeper: Sleeper): Promise<void> {
+	/** Waits for the request's turn; false, without waiting, when it would have to wait past `notAfter`. */
+	async acquire(sleeper: Sleeper, notAfter = Infinity): Promise<boolean> {
 		for (;;) {
 			const now = Date.now();
 			const slot = Math.max(now, this.nextSlotAt, this.pausedUntil);
+			if (slot > now && slot > notAfter) return false;
 			this.nextSlotAt = slot + this.spacingMs;
 			const refusalsBefore = this.refusals;
 			// Clocks and timers count whole milliseconds: a turn less than one away is now.
 			if (slot - now >= 1) await sleeper.sleep(slot - now);
 			// A 429 came while this request waited: it queues again, behind the pause, at the new pace.
-			if (this.refusals === refusalsBefore) return;
+			if (this.refusals === refusalsBefore) return true;
 		}
 	}
 
