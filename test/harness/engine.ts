@@ -103,12 +103,6 @@ const nodeTypes: INodeTypes = {
 	},
 };
 
-/** Resolves the `={{ … }}` values of a declarative `authenticate` block, as n8n's own helper does. */
-function resolveCredentialValue(value: unknown, credentials: ICredentialDataDecryptedObject, workflow?: Workflow, node?: INode): unknown {
-	if (typeof value !== 'string' || !value.startsWith('=') || !workflow || !node) return value;
-	return workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '');
-}
-
 class TestCredentialsHelper extends ICredentialsHelper {
 	/** How often a node asked for decrypted credentials (n8n reads its database each time). */
 	reads = 0;
@@ -125,25 +119,11 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-		requestOptions: IHttpRequestOptions,
-		workflow?: Workflow,
-		node?: INode,
-	): Promise<IHttpRequestOptions> {
+	/** Every credential of this package authenticates with a function, which n8n calls as it is. */
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		const authenticate = credentialTypes.get(typeName)?.authenticate;
-		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
-		if (!authenticate || authenticate.type !== 'generic') return requestOptions;
-		const result = { ...requestOptions } as IHttpRequestOptions & Record<string, unknown>;
-		for (const [target, values] of Object.entries(authenticate.properties) as Array<[string, IDataObject]>) {
-			const resolved: IDataObject = {};
-			for (const [key, value] of Object.entries(values)) {
-				resolved[key] = resolveCredentialValue(value, credentials, workflow, node) as IDataObject[string];
-			}
-			result[target] = { ...((result[target] as IDataObject) ?? {}), ...resolved };
-		}
-		return result;
+		if (typeof authenticate !== 'function') throw new Error(`The ${typeName} credential has no authenticate function`);
+		return await authenticate(credentials, requestOptions);
 	}
 
 	async preAuthentication(): Promise<undefined> {
