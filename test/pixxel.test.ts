@@ -381,6 +381,30 @@ describe('Pixxel Trigger', () => {
 		]);
 	});
 
+	test('a job seen running fires once when it finishes, even if it reports a finish time hours back', async () => {
+		const { id: workflowId } = sim.pixxel.addWorkflow('Late report watch');
+		sim.pixxel.startJob(workflowId, FINISHED);
+		const late = sim.pixxel.startJob(workflowId, { queueMs: 0, runMs: 1000 });
+		const trigger = await activatePollingTrigger(triggerWorkflow(workflowId), sim.credentials);
+		expect(await trigger.poll()).toEqual([]);
+
+		// The list dates the job's end two hours back, far behind the latest finish time the trigger saw.
+		const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000).toISOString();
+		const backdated = (job: IDataObject) => (job.id === late.id ? { ...job, finished_at: twoHoursAgo, updated_at: twoHoursAgo } : job);
+		sim.server.injectFault({
+			prefix: '/pixxel',
+			method: 'GET',
+			path: /\/jobs$/,
+			times: Infinity,
+			fault: { kind: 'rewrite', rewrite: (body) => ({ jobs: (body as { jobs: IDataObject[] }).jobs.map(backdated) }) },
+		});
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		const [emit] = await trigger.poll();
+		expect(emit[0].map((item) => item.json.jobId)).toEqual([late.id]);
+		expect(await trigger.poll()).toEqual([]);
+		expect(trigger.errors).toEqual([]);
+	});
+
 	test('in manual mode, outputs the latest finished job as a sample', async () => {
 		const { id: workflowId } = sim.pixxel.addWorkflow('Sample watch');
 		sim.pixxel.startJob(workflowId, FINISHED);

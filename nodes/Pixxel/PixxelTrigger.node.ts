@@ -55,7 +55,7 @@ export class PixxelTrigger implements INodeType {
 		const workflowId = checkedWorkflowId(this.getNodeParameter('workflow', '', { extractValue: true }), this.getNode());
 		const { includeRaw } = this.getNodeParameter('options', {}) as { includeRaw?: boolean };
 		const client = new ProviderClient(this, pixxelProvider);
-		const finished = (await listWorkflowJobs(client, this.getNode(), workflowId)).filter((job) => job.done);
+		const jobs = await listWorkflowJobs(client, this.getNode(), workflowId);
 		// The list holds summaries; the full job adds the tasks, and with them a failure's reason.
 		const toItem = async (summary: NormalizedJob): Promise<INodeExecutionData> => {
 			const { job } = await client.getJob({ jobId: summary.jobId, workflowId }, { includeRaw });
@@ -63,7 +63,7 @@ export class PixxelTrigger implements INodeType {
 		};
 
 		if (this.getMode() === 'manual') {
-			const sample = latestFinished(finished);
+			const sample = latestFinished(jobs.filter((job) => job.done));
 			if (!sample) {
 				throw new NodeOperationError(this.getNode(), `Workflow ${workflowId} has no finished job yet`, {
 					description: 'The trigger shows the latest finished job as a sample: run a job of this workflow first.',
@@ -73,7 +73,7 @@ export class PixxelTrigger implements INodeType {
 		}
 
 		const state = this.getWorkflowStaticData('node');
-		const { fresh, cursor } = takeNewlyFinished(finished, state.cursor as FinishedJobsCursor | undefined, workflowId);
+		const { fresh, cursor } = takeNewlyFinished(jobs, state.cursor as FinishedJobsCursor | undefined, workflowId);
 		const items: INodeExecutionData[] = [];
 		for (const job of fresh) items.push(await toItem(job));
 		// Stored only once every item is read, so a failed poll leaves these jobs for the next one.
