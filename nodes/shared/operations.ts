@@ -53,6 +53,7 @@ export async function executeJobOperation(
 	const run = operations[operation];
 	if (!run) throw new NodeOperationError(this.getNode(), `The action "${operation}" is not supported`);
 	const optionFields = jobOptionsProperty(provider.waitDefaults, []).options as INodeProperties[];
+	const waitSettingFields = waitFields(provider.waitDefaults);
 	// The first item's options set up the run for all items.
 	const options = checkedCollection(this, 'options', 0, 'Options', optionFields) as JobOptions;
 	const stopOthers = new AbortController();
@@ -68,7 +69,7 @@ export async function executeJobOperation(
 			// Settings an expression made unusable (a timeout of "soon" would never end a wait) stop the item first.
 			const settings: ItemSettings = {
 				options: checkedCollection(this, 'options', itemIndex, 'Options', optionFields) as JobOptions,
-				wait: checkedCollection(this, 'waitSettings', itemIndex, 'Wait Settings', waitFields(provider.waitDefaults)) as WaitSettings,
+				wait: checkedCollection(this, 'waitSettings', itemIndex, 'Wait Settings', waitSettingFields) as WaitSettings,
 			};
 			return await run(ctx, itemIndex, settings);
 		}),

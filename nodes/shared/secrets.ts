@@ -24,7 +24,7 @@ export function secretValues(credentials: ICredentialDataDecryptedObject, fields
 export function withoutSecrets<T>(value: T, secrets: string[]): T {
 	if (secrets.length === 0) return value;
 	if (typeof value === 'string') {
-		return secrets.reduce((text, secret) => text.split(secret).join(HIDDEN_SECRET), value as string) as T;
+		return secrets.reduce((text, secret) => (text.includes(secret) ? text.split(secret).join(HIDDEN_SECRET) : text), value as string) as T;
 	}
 	if (Array.isArray(value)) return value.map((entry) => withoutSecrets(entry, secrets)) as T;
 	if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
