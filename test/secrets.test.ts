@@ -8,10 +8,10 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INode, INodeType } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { registerNodeType, runWorkflow } from './harness/engine';
+import { registerCredentialNode, runWorkflow } from './harness/engine';
 import type { ProviderCase } from './harness/providerCases';
 import { PROVIDERS, aetherForge, runAction, tensorArt, withField } from './harness/providerCases';
 import type { ProviderSimulators } from './simulator';
@@ -57,19 +57,10 @@ const rsaCredentials = (): Record<string, ICredentialDataDecryptedObject> => ({
 
 describe('the harness scan of every run', () => {
 	/** A node of this test that shows a secret of its credential in the way its `leak` parameter says. */
-	registerNodeType('test.leaky', {
-		description: {
-			displayName: 'Leaky',
-			name: 'test.leaky',
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: {},
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: 'tensorArtApi', required: true }],
-			properties: [{ displayName: 'Leak', name: 'leak', type: 'string', default: '' }],
-		},
+	registerCredentialNode('test.leaky', {
+		displayName: 'Leaky',
+		credential: 'tensorArtApi',
+		properties: [{ displayName: 'Leak', name: 'leak', type: 'string', default: '' }],
 		async execute(this: IExecuteFunctions) {
 			const credentials = await this.getCredentials('tensorArtApi');
 			const leak = this.getNodeParameter('leak', 0) as string;
@@ -81,7 +72,7 @@ describe('the harness scan of every run', () => {
 			const shown = leak === 'privateKeyLine' ? String(credentials.privateKey).split('\n')[2] : String(credentials.apiKey);
 			return [[{ json: { note: `debug: ${shown}` }, pairedItem: { item: 0 } }]];
 		},
-	} as INodeType);
+	});
 
 	const leakyNode = (leak: string): INode => ({
 		id: 'leaky',

@@ -25,6 +25,7 @@ import type {
 	INodeCredentialsDetails,
 	INodeExecutionData,
 	INodeType,
+	INodeTypeDescription,
 	INodeTypes,
 	IRun,
 	IVersionedNodeType,
@@ -72,6 +73,31 @@ const ourNodeTypes = new Map(
 const extraNodeTypes = new Map<string, INodeType>();
 export function registerNodeType(name: string, type: INodeType): void {
 	extraNodeTypes.set(name, type);
+}
+
+/**
+ * Registers a test-only node type with one main input and output, one credential and the
+ * given properties; `execute` makes it programmatic, without it the properties' routing runs.
+ */
+export function registerCredentialNode(
+	name: string,
+	{ displayName, credential, properties, execute }: Pick<INodeTypeDescription, 'displayName' | 'properties'> & { credential: string; execute?: INodeType['execute'] },
+): void {
+	registerNodeType(name, {
+		description: {
+			displayName,
+			name,
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: credential, required: true }],
+			properties,
+		},
+		execute,
+	} as INodeType);
 }
 
 /** n8n's own nodes (triggers, IF, Wait …), loaded on first use from n8n-nodes-base. */
@@ -306,20 +332,11 @@ export async function testCredential(typeName: string, data: ICredentialDataDecr
 	const test = credentialType?.test;
 	if (!test) throw new Error(`Credential type ${typeName} has no test request`);
 	const testerType = `credentialTest.${typeName}`;
-	registerNodeType(testerType, {
-		description: {
-			displayName: 'Credential Test',
-			name: testerType,
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: {},
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: typeName, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: test.request } }],
-		},
-	} as INodeType);
+	registerCredentialNode(testerType, {
+		displayName: 'Credential Test',
+		credential: typeName,
+		properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: test.request } }],
+	});
 	const node: INode = {
 		id: 'credential-test',
 		name: 'Credential Test',
