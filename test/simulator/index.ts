@@ -1,7 +1,9 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { AetherForgeSimulator } from './aetherForge';
+import { FalSimulator } from './fal';
 import { PixxelSimulator } from './pixxel';
+import { ReplicateSimulator } from './replicate';
 import { SimulatorServer } from './server';
 import { TensorArtSimulator } from './tensorArt';
 
@@ -9,6 +11,9 @@ export interface ProviderSimulators {
 	server: SimulatorServer;
 	aetherForge: AetherForgeSimulator;
 	pixxel: PixxelSimulator;
+	/** Two APIs no node of ours knows, for the HTTP Async Job node. */
+	replicate: ReplicateSimulator;
+	fal: FalSimulator;
 	tensorArt: TensorArtSimulator;
 	/** Credentials, by credential type, that point at this simulator with keys it accepts. */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
@@ -24,17 +29,24 @@ export async function startSimulators(options: { port?: number; speed?: number }
 	const aetherForge = server.register(new AetherForgeSimulator(server));
 	const pixxel = server.register(new PixxelSimulator(server));
 	const tensorArt = server.register(new TensorArtSimulator(server));
+	const replicate = server.register(new ReplicateSimulator(server));
+	const fal = server.register(new FalSimulator(server));
 	await server.start(options.port);
 	return {
 		server,
 		aetherForge,
 		pixxel,
 		tensorArt,
+		replicate,
+		fal,
 		credentials: {
 			// One entry per credential type, pointing at the provider's prefix with a key it accepts.
 			aetherForgeApi: { apiKey: 'af-test-key', baseUrl: server.baseUrl(aetherForge) },
 			pixxelApi: { apiKey: 'px-test-key', bearerPrefix: false, baseUrl: server.baseUrl(pixxel) },
 			tensorArtApi: { endpoint: 'custom', customUrl: server.baseUrl(tensorArt), authentication: 'apiKey', apiKey: 'tams-test-key' },
+			// n8n's generic credentials, as a user sets them up for the HTTP Async Job node.
+			httpBearerAuth: { token: [...replicate.apiTokens][0] },
+			httpHeaderAuth: { name: 'Authorization', value: `Key ${[...fal.apiKeys][0]}` },
 		},
 		reset: () => server.reset(),
 		stop: async () => await server.stop(),
