@@ -201,8 +201,8 @@ async function main(argv) {
   n8n ${engine(version).version} is running: ${editor.url}
   Sign in with  ${editor.owner.email}  /  ${editor.owner.password}
 
-  Community package: ${PACKAGE_NAME}. In the nodes panel (+), search "Pixxel"; Tensor.Art and
-  AetherForge AI are in its "AI" section (n8n leaves nodes of the AI category out of the main search).
+  Community package: ${PACKAGE_NAME}. In the nodes panel (+), search "Tensor.Art", "Pixxel" or
+  "AetherForge".
   Credentials, pointing at the provider simulator on ${editor.simulatorUrl}:
     ${editor.credentials.join(', ')}
   Example workflows (Overview):
