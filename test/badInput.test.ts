@@ -99,7 +99,7 @@ const CASES: BadInput[] = [
 	jobIdCase(aetherForge, 'get', '12345', /must be an AetherForge job ID \(a UUID\), not "12345"/),
 	jobIdCase(tensorArt, 'wait', 'abc-123', /must be a Tensor\.Art ID \(digits only\), not "abc-123"/),
 	aetherForgeCreate('effectV2', { description: 'sparks', quality: 'pro', frame: '={{ $json.frame }}' }, { json: { frame: '9' } }, { json: { frame: '50' } }, /"Frame"/, /"50" is not one of 4, 9, 16/, 'a frame outside the documented values'),
-	aetherForgeCreate('generateImage', { prompt: 'a castle', ai_model: '={{ $json.model }}' }, { json: { model: 'Nano Banana' } }, { json: { model: 'Dall-E' } }, /"Ai Model"/, /"Dall-E" is not one of GPT Image 1\.5/, 'a model outside the documented values'),
+	aetherForgeCreate('generateImage', { prompt: 'a castle', ai_model: '={{ $json.model }}' }, { json: { model: 'Nano Banana' } }, { json: { model: 'Dall-E' } }, /"AI Model"/, /"Dall-E" is not one of GPT Image 1\.5/, 'a model outside the documented values'),
 	aetherForgeCreate('generateImage', { prompt: '={{ $json.prompt }}', ai_model: 'Nano Banana' }, { json: { prompt: 'a castle' } }, { json: { prompt: { text: 'a castle' } } }, /"Prompt"/, /expected text, got an object/, 'a prompt that is an object'),
 	aetherForgeCreate(
 		'makeSpriteV1',
@@ -119,8 +119,8 @@ const CASES: BadInput[] = [
 		/must be valid JSON/,
 		'rows that are not JSON',
 	),
-	aetherForgeCreate('upscale', { imageBinary: 'photo', scale: '2K' }, binaryItem({}, { photo: png }), binaryItem({}, { data: png }), /"Image"/, /names binary property "photo", which the item does not have/, 'a missing binary property'),
-	aetherForgeCreate('upscale', { imageBinary: 'data', scale: '2K' }, binaryItem({}, { data: png }), binaryItem({}, { data: pdf }), /"Image"/, /must be an image, but binary property "data" holds application\/pdf/, 'a PDF where an image belongs'),
+	aetherForgeCreate('upscale', { imageBinary: 'photo', scale: '2K' }, binaryItem({}, { photo: png }), binaryItem({}, { data: png }), /"Input Binary Field"/, /names binary property "photo", which the item does not have/, 'a missing binary property'),
+	aetherForgeCreate('upscale', { imageBinary: 'data', scale: '2K' }, binaryItem({}, { data: png }), binaryItem({}, { data: pdf }), /"Input Binary Field"/, /must be an image, but binary property "data" holds application\/pdf/, 'a PDF where an image belongs'),
 	tensorArtCreate({ params: '={{ $json.text }}' }, { text: '{"9": {"classType": "SaveImage", "inputs": {}}}' }, { text: '{"9": ' }, /params/, /are not valid JSON/, 'params that are not JSON'),
 	tensorArtCreate({ options: { runningNotifyUrl: '={{ $json.url }}' } }, { url: 'https://example.com/hook' }, { url: { href: 'https://example.com/hook' } }, /"Notify URL"/, /must be text, not an object/, 'a notify URL that is an object'),
 	{

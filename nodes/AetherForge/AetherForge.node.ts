@@ -1,13 +1,14 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, jobOptionsProperty, waitProperties } from '../shared/descriptions';
+import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, jobIdProperty, jobOptionsProperty, labelOf, waitProperties } from '../shared/descriptions';
 import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
 import { aetherForgeProvider, buildCreateRequest, parameterName } from './aetherForgeProvider';
 import type { FormField } from './createTypes';
 import { CREATE_TYPES } from './createTypes';
 
 const defaults = aetherForgeProvider.waitDefaults;
+const TYPE_NAMES = Object.fromEntries(CREATE_TYPES.map(({ value, name }) => [value, name]));
 
 /** One node property per form field of each creation type, shown only for that type. */
 function createFieldProperties(): INodeProperties[] {
@@ -26,7 +27,7 @@ function fieldProperty(field: FormField): INodeProperties {
 			const choices = field.values!.map((value) => ({ name: value, value }));
 			return field.optional
 				? { ...common, type: 'options', options: [{ name: 'None', value: '' }, ...choices], default: '' }
-				: { ...common, type: 'options', options: choices, default: field.values![0] };
+				: { ...common, type: 'options', options: choices, default: field.defaultValue ?? field.values![0] };
 		}
 		case 'boolean':
 			return { ...common, type: 'boolean', default: false, required: false, description: 'Whether to make pixel art' };
@@ -35,19 +36,18 @@ function fieldProperty(field: FormField): INodeProperties {
 		case 'file':
 			return {
 				...common,
-				displayName: `${field.displayName} (Binary Property)`,
 				type: 'string',
 				default: field.optional ? '' : 'data',
-				description: `Name of the input item's binary property that holds the ${field.displayName.toLowerCase()}`,
+				placeholder: 'data',
+				description: "Name of the input item's binary field that holds the image",
 			};
 		case 'files':
 			return {
 				...common,
-				displayName: `${field.displayName} (Binary Properties)`,
 				type: 'string',
 				default: field.optional ? '' : 'data',
 				placeholder: 'data, data_1',
-				description: `Comma-separated names of the input item's binary properties that hold the images (${field.minFiles ?? 0}–${field.maxFiles} files)`,
+				description: `Comma-separated names of the input item's binary fields that hold the images (${field.minFiles ?? 0}–${field.maxFiles} files)`,
 			};
 		default:
 			return { ...common, type: 'string', typeOptions: { rows: 2 }, default: '', description: field.description };
@@ -61,7 +61,8 @@ export class AetherForge implements INodeType {
 		icon: { light: 'file:aetherForge.svg', dark: 'file:aetherForge.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "createJob" ? "Create " + $parameter["type"] : $parameter["operation"] }}',
+		// Create Job shows its type ("Upscale Image"), the others their operation ("Get Job").
+		subtitle: `={{ $parameter["operation"] === "${CREATE_JOB}" ? ${labelOf(TYPE_NAMES, 'type')} : ${labelOf({ [GET_JOB]: 'Get Job', [WAIT_FOR_JOB]: 'Wait For Job' })} }}`,
 		description: 'Create game-asset jobs at AetherForge AI, look them up and wait for their images',
 		defaults: { name: 'AetherForge AI' },
 		usableAsTool: true,
@@ -91,16 +92,7 @@ export class AetherForge implements INodeType {
 				displayOptions: { show: { operation: [CREATE_JOB] } },
 			},
 			...createFieldProperties(),
-			{
-				displayName: 'Job ID',
-				name: 'jobId',
-				type: 'string',
-				required: true,
-				default: '',
-				placeholder: '550e8400-e29b-41d4-a716-446655440000',
-				description: 'The UUID of the job, as Create Job outputs it in "jobId"',
-				displayOptions: { show: { operation: [GET_JOB, WAIT_FOR_JOB] } },
-			},
+			jobIdProperty('550e8400-e29b-41d4-a716-446655440000', 'The UUID of the job, as Create Job outputs it in "jobId"', [GET_JOB, WAIT_FOR_JOB]),
 			...waitProperties(defaults, [CREATE_JOB]),
 			jobOptionsProperty(defaults, [CREATE_JOB, GET_JOB, WAIT_FOR_JOB]),
 		],

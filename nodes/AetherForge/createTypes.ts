@@ -9,8 +9,9 @@ export interface FormField {
 	name: string;
 	displayName: string;
 	kind: 'text' | 'options' | 'boolean' | 'file' | 'files' | 'json';
-	/** Allowed values of an `options` field. */
+	/** Allowed values of an `options` field, and the one the form starts with (else the first). */
 	values?: string[];
+	defaultValue?: string;
 	optional?: boolean;
 	/** For `files`: how many files the field takes. */
 	minFiles?: number;
@@ -43,19 +44,21 @@ const RESOLUTIONS = ['1K', '2K', '4K'];
 const QUALITIES = ['standard', 'pro'];
 const STYLES = ['pixel', 'cartoon', 'sd', 'quater_view'];
 
+/** An image from a binary field of the input item, labelled as n8n labels such fields. */
 const image = (name = 'image', optional = false): FormField => ({
 	name,
-	displayName: name === 'image' ? 'Image' : titleOf(name),
+	displayName: name === 'image' ? 'Input Binary Field' : `${titleOf(name.replace(/_image$/, ''))} Field`,
 	kind: 'file',
 	optional,
 });
 const text = (name: string, description?: string): FormField => ({ name, displayName: titleOf(name), kind: 'text', description });
-const choice = (name: string, values: string[], optional = false): FormField => ({
+const choice = (name: string, values: string[], optional = false, defaultValue?: string): FormField => ({
 	name,
 	displayName: titleOf(name),
 	kind: 'options',
 	values,
 	optional,
+	defaultValue,
 });
 const isPixel: FormField = { name: 'is_pixel', displayName: 'Pixel Art', kind: 'boolean' };
 const rows: FormField = {
@@ -66,7 +69,7 @@ const rows: FormField = {
 };
 const characterImages: FormField = {
 	name: 'character_images',
-	displayName: 'Character Images',
+	displayName: 'Character Image Fields',
 	kind: 'files',
 	minFiles: 1,
 	maxFiles: 4,
@@ -80,7 +83,7 @@ export const CREATE_TYPES: CreateType[] = [
 		fields: [
 			text('prompt'),
 			choice('ai_model', IMAGE_MODELS),
-			{ name: 'ref_images', displayName: 'Reference Images', kind: 'files', optional: true, maxFiles: DEFAULT_REF_IMAGE_LIMIT },
+			{ name: 'ref_images', displayName: 'Reference Image Fields', kind: 'files', optional: true, maxFiles: DEFAULT_REF_IMAGE_LIMIT },
 		],
 	},
 	{
@@ -99,7 +102,8 @@ export const CREATE_TYPES: CreateType[] = [
 		value: 'upscale',
 		name: 'Upscale Image',
 		path: '/public/v1/image-tune/upscale',
-		fields: [image(), choice('scale', RESOLUTIONS)],
+		// 1K would leave most inputs as they are: an upscale starts at 2K.
+		fields: [image(), choice('scale', RESOLUTIONS, false, '2K')],
 	},
 	{
 		value: 'inpaintV2',
@@ -159,6 +163,6 @@ export const CREATE_TYPES: CreateType[] = [
 function titleOf(name: string): string {
 	return name
 		.split('_')
-		.map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+		.map((word) => (word === 'ai' ? 'AI' : word.charAt(0).toUpperCase() + word.slice(1)))
 		.join(' ');
 }

@@ -1,12 +1,12 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, jobOptionsProperty, waitProperties } from '../shared/descriptions';
+import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, jobIdProperty, jobOptionsProperty, waitProperties } from '../shared/descriptions';
 import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
 import { GET_RESULTS, getResults, getResultsProperties } from './getResults';
 import { LIST_JOBS, listJobs, listJobsProperties } from './listJobs';
 import { buildCreateRequest, pixxelProvider } from './pixxelProvider';
-import { projectIdProperty, searchWorkflows, workflowProperty } from './workflowSelection';
+import { projectIdProperty, searchProjects, searchWorkflows, workflowProperty } from './workflowSelection';
 
 const defaults = pixxelProvider.waitDefaults;
 
@@ -25,7 +25,8 @@ export class Pixxel implements INodeType {
 		icon: { light: 'file:pixxel.svg', dark: 'file:pixxel.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		// The operation as the editor names it (n8n's lint wants a plain string here).
+		subtitle: '={{ {"createJob":"Create Job","getJob":"Get Job","getResults":"Get Results","listJobs":"List Jobs","waitForJob":"Wait For Job","__CUSTOM_API_CALL__":"Custom API Call"}[$parameter["operation"]] || $parameter["operation"] }}',
 		description: 'Run Pixxel Aurora workflows as jobs, follow them and fetch their results',
 		defaults: { name: 'Pixxel Aurora' },
 		usableAsTool: true,
@@ -52,18 +53,14 @@ export class Pixxel implements INodeType {
 				],
 				default: CREATE_JOB,
 			},
-			projectIdProperty([CREATE_JOB, LIST_JOBS]),
+			projectIdProperty({ required: true, operations: [CREATE_JOB] }),
+			projectIdProperty({ required: false, operations: [LIST_JOBS] }),
 			workflowProperty,
-			{
-				displayName: 'Job ID',
-				name: 'jobId',
-				type: 'string',
-				required: true,
-				default: '',
-				placeholder: 'e.g. {{ $json.jobId }}',
-				description: 'The ID of the job within the workflow, as Create Job and List Jobs output it in "jobId"',
-				displayOptions: { show: { operation: [GET_JOB, WAIT_FOR_JOB, GET_RESULTS] } },
-			},
+			jobIdProperty(
+				'4f1c9a2e-8b3d-4e6f-a7c5-2d9e0b1f3a6c',
+				'The ID of the job within the workflow, as Create Job and List Jobs output it in "jobId"',
+				[GET_JOB, WAIT_FOR_JOB, GET_RESULTS],
+			),
 			...listJobsProperties,
 			...getResultsProperties,
 			...waitProperties(defaults, [CREATE_JOB]),
@@ -71,7 +68,7 @@ export class Pixxel implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchWorkflows } };
+	methods = { listSearch: { searchProjects, searchWorkflows } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeJobOperation.call(this, pixxelProvider, {

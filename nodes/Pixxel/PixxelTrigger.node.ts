@@ -7,7 +7,7 @@ import type { FinishedJobsCursor } from './finishedJobs';
 import { latestFinished, takeNewlyFinished } from './finishedJobs';
 import { listWorkflowJobs } from './listJobs';
 import { checkedWorkflowId, pixxelProvider } from './pixxelProvider';
-import { projectIdProperty, searchWorkflows, workflowProperty } from './workflowSelection';
+import { projectIdProperty, searchProjects, searchWorkflows, workflowProperty } from './workflowSelection';
 
 export class PixxelTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,14 +17,16 @@ export class PixxelTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: 'When a job finishes',
-		description: 'Starts the workflow when a job of a Pixxel Aurora workflow finishes, whoever started it',
+		// n8n's nodes panel shows one entry for this trigger and the Pixxel Aurora node, with the
+		// trigger's description: so it describes both.
+		description: 'Run Pixxel Aurora workflows as jobs, follow them and fetch their results, or start a workflow when a job finishes',
 		defaults: { name: 'Pixxel Aurora Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'pixxelApi', required: true }],
 		properties: [
-			projectIdProperty(),
+			projectIdProperty({ required: false }),
 			workflowProperty,
 			{
 				displayName: 'Options',
@@ -45,7 +47,7 @@ export class PixxelTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchWorkflows } };
+	methods = { listSearch: { searchProjects, searchWorkflows } };
 
 	/**
 	 * One item per job of the workflow that reached a final status since the last poll. The

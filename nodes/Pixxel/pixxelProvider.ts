@@ -55,7 +55,7 @@ export const jobListSchema = z.object({ jobs: z.array(z.unknown()).nullish() });
 
 export const workflowListSchema = z.object({
 	workflows: z
-		.array(z.object({ id: z.string(), name: z.string().nullish(), description: z.string().nullish() }).passthrough())
+		.array(z.object({ id: z.string(), project_id: z.string().nullish(), name: z.string().nullish(), description: z.string().nullish() }).passthrough())
 		.nullish(),
 	pagination: z.object({ total: z.number().nullish() }).passthrough().nullish(),
 });
@@ -261,7 +261,7 @@ export function checkedWorkflowId(value: unknown, node: INode, itemIndex?: numbe
 
 /** POST …/jobs?project_id=: no body, as a job re-runs a workflow built in Aurora. */
 export function buildCreateRequest(fn: IExecuteFunctions, itemIndex: number): ProviderRequest {
-	const projectId = requiredString(fn, 'projectId', itemIndex, 'Project ID');
+	const projectId = checkedText(fn.getNode(), fn.getNodeParameter('projectId', itemIndex, '', { extractValue: true }), 'Project ID', itemIndex);
 	const workflowId = readWorkflowId(fn, itemIndex);
 	return {
 		method: 'POST',

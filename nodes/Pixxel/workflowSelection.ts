@@ -5,16 +5,35 @@ import { parseReply, pixxelProvider, workflowListSchema } from './pixxelProvider
 
 const PAGE_SIZE = 100;
 
-/** The project whose workflows the list shows (Create Job sends it too). */
-export function projectIdProperty(operations?: string[]): INodeProperties {
+/**
+ * The Aurora project: Create Job must send it; elsewhere it only picks whose workflows the
+ * workflow list shows. Pixxel tells it with every workflow, so the list offers the projects of
+ * the workflows the API key can see (a key belongs to one project's service account).
+ */
+export function projectIdProperty({ required, operations }: { required: boolean; operations?: string[] }): INodeProperties {
 	return {
 		displayName: 'Project ID',
 		name: 'projectId',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. 0c5b1f7e-2d8a-4c3e-9f1a-7b6d5e4c3b2a',
-		description:
-			"The Aurora project of the workflow. Create Job needs it; the workflow list shows this project's workflows, or those of the API key's project when empty.",
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required,
+		description: required
+			? "The Aurora project the workflow belongs to: the API key's project, in the list"
+			: "The Aurora project whose workflows the workflow list shows; empty: the API key's project",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchProjects', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 0c5b1f7e-2d8a-4c3e-9f1a-7b6d5e4c3b2a',
+			},
+		],
 		...(operations ? { displayOptions: { show: { operation: operations } } } : {}),
 	};
 }
@@ -52,7 +71,7 @@ export async function searchWorkflows(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const projectId = this.getCurrentNodeParameter('projectId');
+	const projectId = this.getCurrentNodeParameter('projectId', { extractValue: true });
 	const offset = Number(paginationToken ?? 0) || 0;
 	const qs: Record<string, string | number> = { limit: PAGE_SIZE, offset };
 	// An expression cannot be resolved while editing: the key's own project is listed instead.
@@ -71,4 +90,21 @@ export async function searchWorkflows(
 	const total = pagination?.total;
 	const more = typeof total === 'number' ? nextOffset < total : page.length === PAGE_SIZE;
 	return { results, paginationToken: more && page.length > 0 ? String(nextOffset) : undefined };
+}
+
+/** List search of the project picker: the projects of the workflows the API key can see. */
+export async function searchProjects(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const client = new ProviderClient(this, pixxelProvider);
+	const body = await client.request({ method: 'GET', path: '/v0/workflows', qs: { limit: PAGE_SIZE }, purpose: 'list the workflows' });
+	const { workflows } = parseReply(this.getNode(), workflowListSchema, body, 'the workflow list');
+	const byProject = new Map<string, string[]>();
+	for (const workflow of workflows ?? []) {
+		if (!workflow.project_id) continue;
+		byProject.set(workflow.project_id, [...(byProject.get(workflow.project_id) ?? []), workflow.name || workflow.id]);
+	}
+	const wanted = filter?.trim().toLowerCase() ?? '';
+	const results = [...byProject]
+		.filter(([projectId, names]) => wanted === '' || `${projectId} ${names.join(' ')}`.toLowerCase().includes(wanted))
+		.map(([projectId, names]) => ({ name: projectId, value: projectId, description: `Workflows: ${names.join(', ')}` }));
+	return { results };
 }

@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { jobOptionsProperty, waitProperties } from '../shared/descriptions';
+import { customApiCallOption, jobIdProperty, jobOptionsProperty, waitProperties } from '../shared/descriptions';
 import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
 import { cancelJob } from './actions/cancelJob';
 import { checkParams } from './actions/checkParams';
@@ -39,7 +39,9 @@ export class TensorArt implements INodeType {
 		icon: { light: 'file:tensorArt.svg', dark: 'file:tensorArt.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		// The Operation and Resource as the editor names them (n8n's lint wants a plain string here).
+		subtitle:
+			'={{ {"cancelJob":"Cancel: Job","checkParams":"Check Params: Job","createJob":"Create: Job","createJobFromTemplate":"Create From Template: Job","getJob":"Get: Job","waitForJob":"Wait For: Job","getTemplate":"Get: Template","uploadImage":"Upload: Image","__CUSTOM_API_CALL__":"Custom API Call"}[$parameter["operation"]] || $parameter["operation"] }}',
 		description: 'Run ComfyUI workflows and templates on Tensor.Art TAMS, follow the jobs and get their images and videos',
 		defaults: { name: 'Tensor.Art' },
 		usableAsTool: true,
@@ -56,6 +58,7 @@ export class TensorArt implements INodeType {
 					{ name: 'Image', value: 'image' },
 					{ name: 'Job', value: 'job' },
 					{ name: 'Template', value: 'template' },
+					{ ...customApiCallOption },
 				],
 				default: 'job',
 			},
@@ -72,6 +75,7 @@ export class TensorArt implements INodeType {
 					{ name: 'Create From Template', value: CREATE_JOB_FROM_TEMPLATE, action: 'Create a job from a template', description: 'Run a workflow template with your field values' },
 					{ name: 'Get', value: GET_JOB, action: 'Get a job', description: 'Look up the status, progress and outputs of a job' },
 					{ name: 'Wait For', value: WAIT_FOR_JOB, action: 'Wait for a job', description: 'Poll a job until it is done' },
+					{ ...customApiCallOption },
 				],
 				default: CREATE_JOB,
 			},
@@ -81,7 +85,10 @@ export class TensorArt implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				displayOptions: { show: { resource: ['template'] } },
-				options: [{ name: 'Get', value: GET_TEMPLATE, action: 'Get a template', description: 'Get the name and editable fields of a workflow template' }],
+				options: [
+					{ name: 'Get', value: GET_TEMPLATE, action: 'Get a template', description: 'Get the name and editable fields of a workflow template' },
+					{ ...customApiCallOption },
+				],
 				default: GET_TEMPLATE,
 			},
 			{
@@ -90,22 +97,16 @@ export class TensorArt implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				displayOptions: { show: { resource: ['image'] } },
-				options: [{ name: 'Upload', value: UPLOAD_IMAGE, action: 'Upload an image', description: 'Upload binary data for workflows that load an image; outputs its resourceId' }],
+				options: [
+					{ name: 'Upload', value: UPLOAD_IMAGE, action: 'Upload an image', description: 'Upload binary data for workflows that load an image; outputs its resourceId' },
+					{ ...customApiCallOption },
+				],
 				default: UPLOAD_IMAGE,
 			},
 			paramsProperty([CREATE_JOB, CHECK_PARAMS]),
 			templateIdProperty,
 			templateFieldsProperty,
-			{
-				displayName: 'Job ID',
-				name: 'jobId',
-				type: 'string',
-				required: true,
-				default: '',
-				placeholder: '881417947308949275',
-				description: 'The ID of the job as text, as Create outputs it in "jobId"',
-				displayOptions: { show: { operation: [GET_JOB, WAIT_FOR_JOB, CANCEL_JOB] } },
-			},
+			jobIdProperty('881417947308949275', 'The ID of the job as text, as Create outputs it in "jobId"', [GET_JOB, WAIT_FOR_JOB, CANCEL_JOB]),
 			...uploadImageProperties,
 			...waitProperties(defaults, CREATE_OPERATIONS),
 			optionsProperty(),

@@ -6,6 +6,46 @@ export const CREATE_JOB = 'createJob';
 export const GET_JOB = 'getJob';
 export const WAIT_FOR_JOB = 'waitForJob';
 
+/**
+ * n8n adds a "Custom API Call" choice to the Resource and Operation lists of every node whose
+ * credential can sign HTTP Request node calls, unless the list already ends with one. Ending each
+ * list with it here gives it an action name, so choosing it names the node readably; n8n then
+ * points the user to the HTTP Request node, and running it says the same.
+ */
+export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+export const customApiCallOption = {
+	name: 'Custom API Call',
+	value: CUSTOM_API_CALL,
+	action: 'Make a custom API call',
+	description: "Call any endpoint with n8n's HTTP Request node and this node's credential",
+};
+
+/**
+ * The readable name of a parameter's value, for a canvas subtitle (n8n would show the internal
+ * value): an expression for `subtitle: '={{ … }}'`.
+ */
+export function labelOf(labels: Record<string, string>, parameter = 'operation'): string {
+	const all = { ...labels, [CUSTOM_API_CALL]: customApiCallOption.name };
+	return `${JSON.stringify(all)}[$parameter["${parameter}"]] || $parameter["${parameter}"]`;
+}
+
+/**
+ * The Job ID of Get / Wait For / Cancel: nearly always the "jobId" of the item a create or a
+ * list put out, so that is the default.
+ */
+export function jobIdProperty(example: string, description: string, operations: string[]): INodeProperties {
+	return {
+		displayName: 'Job ID',
+		name: 'jobId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.jobId }}',
+		placeholder: `e.g. ${example}`,
+		description,
+		displayOptions: { show: { operation: operations } },
+	};
+}
+
 /** Properties of the wait: shown for Wait For Job, and for a create with "Wait for Completion" on. */
 export function waitFields({ pollIntervalSeconds, maxIntervalSeconds, timeoutMinutes }: WaitDefaults): INodeProperties[] {
 	return [
@@ -13,16 +53,15 @@ export function waitFields({ pollIntervalSeconds, maxIntervalSeconds, timeoutMin
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollInterval',
 			type: 'number',
-			typeOptions: { minValue: 0.1, numberPrecision: 1 },
+			typeOptions: { minValue: 0.1 },
 			default: pollIntervalSeconds,
-			description:
-				"Shortest time between two status checks. Later checks are spaced by about 10% of the time already waited (or jump to when the provider's estimate says the job can end), so long jobs cost few requests and a finished job is seen within about 10% of its run time.",
+			description: 'Shortest time between two status checks; later ones grow with the time waited, up to Max Interval',
 		},
 		{
 			displayName: 'Max Interval (Seconds)',
 			name: 'maxInterval',
 			type: 'number',
-			typeOptions: { minValue: 0.1, numberPrecision: 1 },
+			typeOptions: { minValue: 0.1 },
 			default: maxIntervalSeconds,
 			description: 'Longest time between two status checks, whatever the job has run',
 		},
@@ -30,7 +69,7 @@ export function waitFields({ pollIntervalSeconds, maxIntervalSeconds, timeoutMin
 			displayName: 'Timeout (Minutes)',
 			name: 'timeout',
 			type: 'number',
-			typeOptions: { minValue: 0.01, numberPrecision: 2 },
+			typeOptions: { minValue: 0.01 },
 			default: timeoutMinutes,
 			description: 'How long to wait for each job before giving up',
 		},

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { jobOptionsProperty, waitFields } from './descriptions';
+import { CUSTOM_API_CALL, jobOptionsProperty, waitFields } from './descriptions';
 import { downloadJobOutputs } from './downloads';
 import type { NormalizedJob } from './JobItem';
 import type { JobProvider, JobRef, ProviderRequest, WaitDefaults } from './JobProvider';
@@ -50,7 +50,12 @@ export async function executeJobOperation(
 	provider: JobProvider,
 	operations: Record<string, JobOperation>,
 ): Promise<INodeExecutionData[][]> {
-	const operation = this.getNodeParameter('operation', 0) as string;
+	const operation = this.getNodeParameter('operation', 0, '') as string;
+	if (operation === CUSTOM_API_CALL || this.getNodeParameter('resource', 0, '') === CUSTOM_API_CALL) {
+		throw new NodeOperationError(this.getNode(), 'Custom API Call runs in the HTTP Request node, not in this one', {
+			description: `Add an HTTP Request node, set Authentication to "Predefined Credential Type" and pick this node's ${provider.displayName} credential: it signs the request as this node does.`,
+		});
+	}
 	const run = operations[operation];
 	if (!run) throw new NodeOperationError(this.getNode(), `The action "${operation}" is not supported`);
 	const optionFields = jobOptionsProperty(provider.waitDefaults, []).options as INodeProperties[];
