@@ -78,7 +78,8 @@ async function describeNodes(tgz) {
 			const d = new Cls().description;
 			const actions = d.properties
 				.filter((p) => p.name === 'operation' && p.type === 'options')
-				.flatMap((p) => p.options.map((o) => o.action ?? o.name));
+				// n8n's nodes panel leaves Custom API Call out of the actions.
+				.flatMap((p) => p.options.filter((o) => o.value !== '__CUSTOM_API_CALL__').map((o) => o.action ?? o.name));
 			const icon = typeof d.icon === 'string' ? d.icon : d.icon?.light;
 			return {
 				type: `${pkg.name}.${d.name}`,
