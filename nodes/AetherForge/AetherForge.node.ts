@@ -3,9 +3,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType,
 
 import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, jobIdProperty, jobOptionsProperty, labelOf, waitProperties } from '../shared/descriptions';
 import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
-import { aetherForgeProvider, buildCreateRequest, parameterName } from './aetherForgeProvider';
-import type { FormField } from './createTypes';
-import { CREATE_TYPES } from './createTypes';
+import { buildCreateRequest, parameterName } from './actions/createJob';
+import type { FormField } from './actions/createTypes';
+import { CREATE_TYPES } from './actions/createTypes';
+import { aetherForgeProvider } from './aetherForgeProvider';
 
 const defaults = aetherForgeProvider.waitDefaults;
 const TYPE_NAMES = Object.fromEntries(CREATE_TYPES.map(({ value, name }) => [value, name]));

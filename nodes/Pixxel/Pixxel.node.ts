@@ -3,9 +3,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType,
 
 import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, jobIdProperty, jobOptionsProperty, waitProperties } from '../shared/descriptions';
 import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
-import { GET_RESULTS, getResults, getResultsProperties } from './getResults';
-import { LIST_JOBS, listJobs, listJobsProperties } from './listJobs';
-import { buildCreateRequest, pixxelProvider } from './pixxelProvider';
+import { buildCreateRequest } from './actions/createJob';
+import { GET_RESULTS, getResults, getResultsProperties } from './actions/getResults';
+import { LIST_JOBS, listJobs, listJobsProperties } from './actions/listJobs';
+import { pixxelProvider } from './pixxelProvider';
 import { projectIdProperty, searchProjects, searchWorkflows, workflowProperty } from './workflowSelection';
 
 const defaults = pixxelProvider.waitDefaults;

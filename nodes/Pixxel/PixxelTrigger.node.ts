@@ -5,7 +5,7 @@ import type { NormalizedJob } from '../shared/JobItem';
 import { ProviderClient } from '../shared/ProviderClient';
 import type { FinishedJobsCursor } from './finishedJobs';
 import { latestFinished, takeNewlyFinished } from './finishedJobs';
-import { listWorkflowJobs } from './listJobs';
+import { listWorkflowJobs } from './actions/listJobs';
 import { checkedWorkflowId, pixxelProvider } from './pixxelProvider';
 import { projectIdProperty, searchProjects, searchWorkflows, workflowProperty } from './workflowSelection';
 

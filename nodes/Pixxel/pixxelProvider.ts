@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import type { JobError, JobSnapshot, JobStatus } from '../shared/JobItem';
 import { isFinalStatus, toIsoTime } from '../shared/JobItem';
-import type { JobProvider, JobRef, ProviderErrorInfo, ProviderRequest } from '../shared/JobProvider';
+import type { JobProvider, JobRef, ProviderErrorInfo } from '../shared/JobProvider';
 import { checkedText, invalidValue, requiredString, trimmedBaseUrl } from '../shared/parameters';
 import { withDecodedByteFields } from './byteFields';
 
@@ -257,19 +257,6 @@ export function checkedWorkflowId(value: unknown, node: INode, itemIndex?: numbe
 		throw invalidValue(node, itemIndex, 'Workflow', 'is empty', 'Pick a workflow from the list, or give its ID (e.g. {{ $json.workflowId }} after Create Job).');
 	}
 	return checkedText(node, value, 'Workflow', itemIndex);
-}
-
-/** POST …/jobs?project_id=: no body, as a job re-runs a workflow built in Aurora. */
-export function buildCreateRequest(fn: IExecuteFunctions, itemIndex: number): ProviderRequest {
-	const projectId = checkedText(fn.getNode(), fn.getNodeParameter('projectId', itemIndex, '', { extractValue: true }), 'Project ID', itemIndex);
-	const workflowId = readWorkflowId(fn, itemIndex);
-	return {
-		method: 'POST',
-		path: jobsPath(workflowId),
-		qs: { project_id: projectId },
-		purpose: `create a job of workflow ${workflowId}`,
-		uncertainOutcomeHint: `Check the job list of workflow ${workflowId} (List Jobs, or the Aurora app) before running this item again.`,
-	};
 }
 
 /** Reads a reply that is not a job (a list, a download package) with its schema. */

@@ -1,14 +1,14 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { JobRef } from '../shared/JobProvider';
-import { checkedCollection } from '../shared/parameters';
-import type { ProviderClient } from '../shared/ProviderClient';
-import { DEADLINE_REACHED } from '../shared/ProviderClient';
-import type { JobOperation } from '../shared/operations';
-import { toOutputItem } from '../shared/operations';
-import { nextPollDelayMs } from '../shared/pollSchedule';
-import { downloadSchema, jobsPath, parseReply } from './pixxelProvider';
+import type { JobRef } from '../../shared/JobProvider';
+import { checkedCollection } from '../../shared/parameters';
+import type { ProviderClient } from '../../shared/ProviderClient';
+import { DEADLINE_REACHED } from '../../shared/ProviderClient';
+import type { JobOperation } from '../../shared/operations';
+import { toOutputItem } from '../../shared/operations';
+import { nextPollDelayMs } from '../../shared/pollSchedule';
+import { downloadSchema, jobsPath, parseReply } from '../pixxelProvider';
 
 export const GET_RESULTS = 'getResults';
 

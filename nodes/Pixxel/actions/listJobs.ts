@@ -1,10 +1,10 @@
 import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
 
-import type { JobStatus, NormalizedJob } from '../shared/JobItem';
-import { JOB_STATUSES } from '../shared/JobItem';
-import type { ProviderClient } from '../shared/ProviderClient';
-import type { JobOperation } from '../shared/operations';
-import { jobListSchema, jobsPath, parseReply, readWorkflowId } from './pixxelProvider';
+import type { JobStatus, NormalizedJob } from '../../shared/JobItem';
+import { JOB_STATUSES } from '../../shared/JobItem';
+import type { ProviderClient } from '../../shared/ProviderClient';
+import type { JobOperation } from '../../shared/operations';
+import { jobListSchema, jobsPath, parseReply, readWorkflowId } from '../pixxelProvider';
 
 export const LIST_JOBS = 'listJobs';
 
