@@ -4,7 +4,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } 
 
 import { binaryItem, runWorkflow, testCredential } from './harness/engine';
 import type { WorkflowRun } from './harness/engine';
-import { singleNodeWorkflow } from './harness/workflows';
+import { chainWorkflow, singleNodeWorkflow } from './harness/workflows';
 import type { ProviderSimulators } from './simulator';
 import { startSimulators } from './simulator';
 import { PNG_BYTES } from './simulator/jobs';
@@ -441,5 +441,45 @@ describe('credential test', () => {
 		expect(malformed.status).toBe('Error');
 		expect(malformed.message).toMatch(/^The Tensor\.Art credential cannot be used: the private key is not a PEM RSA private key/);
 		expect(malformed.message).not.toContain('not-a-key');
+	});
+});
+
+describe('default request ID', () => {
+	const items = [{ n: 1 }, { n: 2 }, { n: 3 }];
+	const runExecution = async (executionId: string, workflow = singleNodeWorkflow('tensorArt', createJobParameters())) =>
+		await runWorkflow(workflow, { credentials: { tensorArtApi: apiKeyCredentials() }, input: items, executionId });
+	const jobIds = (run: WorkflowRun, node = 'Job') => run.outputs[node].map((item) => item.json.jobId);
+	// The simulator keeps its jobs across tests: count the ones a test makes.
+	let jobsBefore = 0;
+	beforeEach(() => (jobsBefore = sim.tensorArt.jobs.jobs.size));
+	const jobsMade = () => sim.tensorArt.jobs.jobs.size - jobsBefore;
+
+	test('the same execution run again from the start (a queue worker re-running it) gets each item its own job back, not a second one', async () => {
+		const first = await runExecution('1042');
+		const again = await runExecution('1042');
+		expect(new Set(jobIds(first)).size).toBe(3);
+		expect(jobIds(again)).toEqual(jobIds(first));
+		expect(jobsMade()).toBe(3);
+	});
+
+	test('a new execution, and another node in the same execution, make new jobs; a set Request ID still wins', async () => {
+		const first = await runExecution('2001');
+		const next = await runExecution('2002');
+		expect(jobIds(next).filter((id) => jobIds(first).includes(id))).toEqual([]);
+
+		const twoNodes = chainWorkflow([
+			{ name: 'First', nodeType: 'tensorArt', parameters: createJobParameters() },
+			{ name: 'Second', nodeType: 'tensorArt', parameters: createJobParameters() },
+		]);
+		const both = await runExecution('2003', twoNodes);
+		expect(jobIds(both, 'Second').filter((id) => jobIds(both, 'First').includes(id))).toEqual([]);
+		expect(jobsMade()).toBe(12);
+
+		const given = singleNodeWorkflow('tensorArt', createJobParameters({ options: { requestId: '={{ "order-" + $json.n }}' } }));
+		const a = await runExecution('2004', given);
+		const b = await runExecution('2005', given);
+		expect(jobIds(b)).toEqual(jobIds(a));
+		expect(jobsMade()).toBe(15);
+		expect(jobIds(a).map((id) => sim.tensorArt.jobs.jobs.get(id as string)?.extra.requestId)).toEqual(['order-1', 'order-2', 'order-3']);
 	});
 });

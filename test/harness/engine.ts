@@ -3,6 +3,7 @@
  * `Workflow`) with this package's built nodes and credentials from dist/, the way n8n loads
  * a community package. Only the providers are simulated; nothing of ours is replaced.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -201,6 +202,8 @@ export interface RunOptions {
 	/** Name of the node to start at (default: the first node). */
 	startNode?: string;
 	mode?: WorkflowExecuteMode;
+	/** The execution's ID (default: a new one per run, as n8n gives every execution its own). */
+	executionId?: string;
 }
 
 export interface WorkflowRun {
@@ -239,10 +242,11 @@ export function createWorkflow(workflowJson: WorkflowJson): Workflow {
 export function createAdditionalData(
 	credentials: Record<string, ICredentialDataDecryptedObject> = {},
 	hooks?: ExecutionLifecycleHooks,
+	executionId: string = randomUUID(),
 ): IWorkflowExecuteAdditionalData {
 	return {
 		hooks,
-		executionId: 'test-execution',
+		executionId,
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		restApiUrl: 'http://127.0.0.1:5678/rest',
 		instanceBaseUrl: 'http://127.0.0.1:5678',
@@ -260,7 +264,8 @@ export function createAdditionalData(
 export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): RunningWorkflow {
 	const workflow = createWorkflow(workflowJson);
 	const nodes = Object.values(workflow.nodes);
-	const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', 'test-execution', {
+	const executionId = options.executionId ?? randomUUID();
+	const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', executionId, {
 		id: 'test',
 		name: 'test',
 		nodes,
@@ -277,7 +282,7 @@ export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = 
 			resolve(run);
 		}),
 	);
-	const additionalData = createAdditionalData(options.credentials, hooks);
+	const additionalData = createAdditionalData(options.credentials, hooks, executionId);
 
 	const startNode = options.startNode ? workflow.getNode(options.startNode)! : nodes[0];
 	const startItems: INodeExecutionData[] = options.inputItems ?? (options.input ?? [{}]).map((json) => ({ json }));

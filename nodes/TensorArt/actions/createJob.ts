@@ -1,4 +1,4 @@
-import { randomUUID } from 'crypto';
+import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -51,7 +51,7 @@ export const createOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description:
-			"Tensor.Art makes one job per request ID. Empty: a new ID per item and run (retries of the item reuse it). Set it, e.g. from the item's own ID, so that running the same item again returns its job instead of a second one.",
+			"Tensor.Art makes one job per request ID. Empty: an ID made from the execution, this node, its run and the item, so the same item of the same execution run again (a retry, a queue-mode worker re-running it) gets its job back, while a new execution makes new jobs. Set it, e.g. from the item's own ID, to get the same job across executions.",
 		displayOptions: { show: { '/operation': [CREATE_JOB, CREATE_JOB_FROM_TEMPLATE] } },
 	},
 ];
@@ -77,7 +77,20 @@ export function createRequest(path: string, body: IDataObject): ProviderRequest 
 }
 
 export function requestIdOf(fn: IExecuteFunctions, itemIndex: number): string {
-	return optionalString(fn, 'options.requestId', itemIndex, 'Request ID') ?? randomUUID();
+	return optionalString(fn, 'options.requestId', itemIndex, 'Request ID') ?? derivedRequestId(fn, itemIndex);
+}
+
+/**
+ * The same for one item of one node run of one execution, wherever it runs: n8n 1.x's queue
+ * re-runs a stalled execution from the start under the same execution ID, and then TAMS hands
+ * back the job it already made instead of a second one.
+ */
+function derivedRequestId(fn: IExecuteFunctions, itemIndex: number): string {
+	const runIndex = fn.getWorkflowDataProxy(itemIndex).$thisRunIndex;
+	const node = fn.getNode();
+	const key = [fn.getInstanceId(), fn.getWorkflow().id, fn.getExecutionId(), node.id ?? node.name, runIndex, itemIndex].join('\n');
+	const hex = createHash('sha256').update(key).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**
