@@ -10,50 +10,100 @@ export function isFinalStatus(status: JobStatus): boolean {
 	return FINAL_STATUSES.has(status);
 }
 
-export const jobOutputSchema = z.object({
-	url: z.string(),
-	kind: z.enum(['image', 'video', 'file']),
-	format: z.string().optional(),
-	width: z.number().optional(),
-	height: z.number().optional(),
-	expiresAt: z.string().optional(),
-});
+export const jobOutputSchema = z
+	.object({
+		url: z.string(),
+		kind: z.enum(['image', 'video', 'file']),
+		format: z.string().optional(),
+		width: z.number().optional(),
+		height: z.number().optional(),
+		expiresAt: z.string().optional(),
+	})
+	.strict();
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 
-export const jobErrorSchema = z.object({
-	message: z.string(),
-	code: z.string().optional(),
-	/** True where running the same job again may succeed (a transient provider fault). */
-	retryable: z.boolean(),
-});
+export const jobErrorSchema = z
+	.object({
+		message: z.string(),
+		code: z.string().optional(),
+		/** True where running the same job again may succeed (a transient provider fault). */
+		retryable: z.boolean(),
+	})
+	.strict();
 export type JobError = z.infer<typeof jobErrorSchema>;
 
 /**
- * The one item shape every action of every provider outputs, so nodes downstream
- * never need to know which provider ran the job.
+ * The one item shape every job action of every provider outputs, so nodes downstream
+ * never need to know which provider ran the job. Strict: a field not listed here (and in
+ * the README's table) is a mismatch.
  */
-export const normalizedJobSchema = z.object({
-	provider: z.string(),
-	jobId: z.string(),
-	status: z.enum(JOB_STATUSES),
-	done: z.boolean(),
-	providerStatus: z.string(),
-	progress: z.number().min(0).max(100).nullable(),
-	queue: z.object({ position: z.number().nullable(), length: z.number().nullable() }).nullable(),
-	outputs: z.array(jobOutputSchema),
-	error: jobErrorSchema.nullable(),
-	cost: z.number().nullable(),
-	createdAt: z.string().nullable(),
-	updatedAt: z.string().nullable(),
-	finishedAt: z.string().nullable(),
-	estimatedSecondsLeft: z.number().nullable(),
-	/** When to look at this job again, from the same schedule Wait For Job uses; null once done. */
-	nextCheckInSeconds: z.number().nullable(),
-	/** The provider workflow or template the job runs, where the provider has one. */
-	workflowId: z.string().nullable(),
-	raw: z.unknown().optional(),
-});
+export const normalizedJobSchema = z
+	.object({
+		provider: z.string(),
+		jobId: z.string(),
+		status: z.enum(JOB_STATUSES),
+		done: z.boolean(),
+		providerStatus: z.string(),
+		progress: z.number().min(0).max(100).nullable(),
+		queue: z.object({ position: z.number().nullable(), length: z.number().nullable() }).strict().nullable(),
+		outputs: z.array(jobOutputSchema),
+		error: jobErrorSchema.nullable(),
+		cost: z.number().nullable(),
+		createdAt: z.string().nullable(),
+		updatedAt: z.string().nullable(),
+		finishedAt: z.string().nullable(),
+		estimatedSecondsLeft: z.number().nullable(),
+		/** When to look at this job again, from the same schedule Wait For Job uses; null once done. */
+		nextCheckInSeconds: z.number().nullable(),
+		/** The provider workflow or template the job runs, where the provider has one. */
+		workflowId: z.string().nullable(),
+		raw: z.unknown().optional(),
+	})
+	.strict()
+	.refine((job) => job.done === isFinalStatus(job.status), { message: '"done" must be true exactly when the status is final', path: ['done'] })
+	.refine((job) => !job.done || job.nextCheckInSeconds === null, { message: 'a finished job has no next check', path: ['nextCheckInSeconds'] });
 export type NormalizedJob = z.infer<typeof normalizedJobSchema>;
+
+/*
+ * Outputs that are not a job. Every action outputs normalized jobs (List Jobs one per job,
+ * the Pixxel trigger one per finished job, Get Results the job with its ZIP), except these.
+ */
+
+/** With "Continue On Fail", a failed input item's place in the output (any action). */
+export const failedItemSchema = z
+	.object({ error: z.string(), errorDescription: z.string().optional(), httpCode: z.string().optional() })
+	.strict();
+
+/** Tensor.Art Check Params: whether TAMS takes the params and what they cost; a refusal carries its reason. */
+export const paramsCheckSchema = z
+	.object({ valid: z.boolean(), credits: z.number().nullable(), reason: z.string().optional(), hint: z.string().optional() })
+	.strict();
+
+/** Tensor.Art Upload Image: the resource to name in params, and the file it was made from. */
+export const uploadedImageSchema = z
+	.object({ resourceId: z.string(), fileName: z.string().nullable(), mimeType: z.string(), fileSize: z.number() })
+	.strict();
+
+/** Tensor.Art Get Template: the template as TAMS returns it, whose fields this package does not own. */
+export const templateSchema = z.record(z.string(), z.unknown());
+
+const ACTION_OUTPUT_SCHEMAS: Record<string, z.ZodTypeAny> = {
+	checkParams: paramsCheckSchema,
+	uploadImage: uploadedImageSchema,
+	getTemplate: templateSchema,
+};
+
+/**
+ * The schema an output item must meet, from its node's action (`operation`) and its JSON: a
+ * Continue On Fail item has a text `error`, which a job never has (a job's is an object or null).
+ */
+export function outputItemSchema(operation: unknown, json: unknown, continueOnFail: boolean): { name: string; schema: z.ZodTypeAny } {
+	if (continueOnFail && typeof (json as { error?: unknown } | null)?.error === 'string') {
+		return { name: 'failed item (Continue On Fail)', schema: failedItemSchema };
+	}
+	const actionSchema = typeof operation === 'string' ? ACTION_OUTPUT_SCHEMAS[operation] : undefined;
+	return actionSchema ? { name: `${operation} output`, schema: actionSchema } : { name: 'normalized job', schema: normalizedJobSchema };
+}
 
 /**
  * What an adapter reads out of one provider response; the engine adds the normalized

@@ -19,7 +19,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { engine, freePort } from './n8n-runner.mjs';
-import { ROOT } from './examples.mjs';
+import { ROOT, loadExamples } from './examples.mjs';
+import { assertOutputsMatchSchema } from './itemSchema.mjs';
 import { startEditor } from './n8n-editor.mjs';
 
 const tarball = process.env.N8N_E2E_TARBALL;
@@ -335,6 +336,8 @@ async function editorTest(t, version) {
 		assert.equal(item.mode, 'manual');
 		const { parse } = createRequire(path.join(engine(version).dir, 'node_modules', 'n8n', 'package.json'))('flatted');
 		const runData = parse(item.data).resultData.runData;
+		const workflow = loadExamples().find((e) => e.workflow.id === 'exTensorArtScheduled').workflow;
+		assertOutputsMatchSchema('the editor run', workflow, (name) => runData[name]?.map((run) => run.data?.main ?? []));
 		const [job] = runData['Generate image'][0].data.main[0];
 		assert.equal(job.json.provider, 'tensorArt');
 		assert.equal(job.json.status, 'succeeded');

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runN8n, engine, scanPackage } from './n8n-runner.mjs';
+import { assertExecutionMatchesSchema } from './itemSchema.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tarball = process.env.N8N_E2E_TARBALL;
@@ -123,6 +124,7 @@ test('every node of the package loads and runs in n8n', { skip: noTarball, concu
 				// It ran, or n8n checked its parameters against its description (so knows it).
 				const ran = Boolean(e.nodes[n.displayName]);
 				assert.ok(ran || e.error?.name === 'WorkflowHasIssuesError', `the node ran: ${what}`);
+				assertExecutionMatchesSchema(`${n.name} on n8n ${r.n8nVersion}`, workflows[i], e);
 				console.log(`  ${n.name} v${n.version}: ${ran ? 'ran' : 'checked'}, ${e.status}${e.error ? ` (${e.error.message})` : ''} in ${e.durationMs} ms`);
 			});
 		}));

@@ -35,6 +35,7 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
 
+import type * as JobItem from '../../nodes/shared/JobItem';
 import { assertNoSecretLeaks, visibleRun } from './secrets';
 
 /** The package folder, from test/harness (under Jest) or from .build/test/harness (compiled scripts). */
@@ -69,6 +70,32 @@ export const credentialTypes = new Map(
 const ourNodeTypes = new Map(
 	loadClasses<INodeType>(packageJson.n8n.nodes).map((type) => [nodeTypeName(type.description.name), type]),
 );
+
+/** The published item schemas, from the built package as n8n loads it. */
+const { outputItemSchema } = require(path.join(repoRoot, 'dist/nodes/shared/JobItem.js')) as typeof JobItem;
+
+/**
+ * Fails the test when an output item of a node of ours does not meet the schema of
+ * nodes/shared/JobItem.ts for its action, naming the node, the item and the fields.
+ */
+export function assertOutputsMatchSchema(what: string, node: INode, outputs: Array<INodeExecutionData[] | null>): void {
+	if (!ourNodeTypes.has(node.type)) return;
+	const continueOnFail = node.continueOnFail === true || (node.onError !== undefined && node.onError !== 'stopWorkflow');
+	outputs.forEach((items, output) =>
+		(items ?? []).forEach(({ json }, index) => {
+			const { name, schema } = outputItemSchema(node.parameters.operation, json, continueOnFail);
+			const result = schema.safeParse(json);
+			if (result.success) return;
+			const fields = result.error.issues.flatMap((issue) =>
+				issue.code === 'unrecognized_keys'
+					? issue.keys.map((key) => `field "${[...issue.path, key].join('.')}": not in the schema`)
+					: [`field "${issue.path.join('.') || '(item)'}": ${issue.message}`],
+			);
+			const where = `item ${index}${outputs.length > 1 ? ` of output ${output}` : ''}`;
+			throw new Error(`In ${what}, ${where} of node "${node.name}" is not a valid ${name} (nodes/shared/JobItem.ts): ${fields.join('; ')}`);
+		}),
+	);
+}
 
 /** Tests may add node types of their own beside ours (a trigger that emits given items). */
 const extraNodeTypes = new Map<string, INodeType>();
@@ -299,8 +326,12 @@ export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = 
 			branches[name] = (tasks[0]?.data?.main ?? []).map((items) => items ?? []);
 			outputs[name] = branches[name][0] ?? [];
 		}
-		// Every run of the suite is checked: no API key or private key in what a user can see.
+		// Every run of the suite is checked: no API key or private key in what a user can see,
+		// and every item of our nodes in the shape published for it.
 		assertNoSecretLeaks('the run', visibleRun(run), options.credentials ?? {}, credentialTypes);
+		for (const [name, tasks] of Object.entries(run.data.resultData.runData)) {
+			tasks.forEach((task, runIndex) => assertOutputsMatchSchema(runIndex === 0 ? 'the run' : `the run (the node's run ${runIndex + 1})`, workflow.getNode(name)!, task.data?.main ?? []));
+		}
 		const { reads: credentialReads } = additionalData.credentialsHelper as TestCredentialsHelper;
 		return { run, outputs, branches, credentialReads, finishedAt, error: run.data.resultData.error as WorkflowRun['error'] };
 	})();

@@ -15,7 +15,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { WorkflowJson } from './engine';
-import { createAdditionalData, createWorkflow, credentialTypes } from './engine';
+import { assertOutputsMatchSchema, createAdditionalData, createWorkflow, credentialTypes } from './engine';
 import { assertNoSecretLeaks, visibleError } from './secrets';
 
 /** Runs `methodName` of the node's list searches as the editor does while the user types `filter`. */
@@ -76,6 +76,7 @@ export async function activatePollingTrigger(
 		await executePoll(activation);
 		const polled = { emitted: emitted.slice(emittedBefore), errors: errors.slice(errorsBefore).map(visibleError) };
 		assertNoSecretLeaks('a poll', polled, credentials, credentialTypes);
+		for (const outputs of polled.emitted) assertOutputsMatchSchema('a poll', node, outputs);
 		return polled.emitted;
 	};
 	const activationEmits = await pollOnce(true);
