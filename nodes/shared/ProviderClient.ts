@@ -13,6 +13,7 @@ import { ZodError } from 'zod';
 import type { NormalizedJob } from './JobItem';
 import { isFinalStatus } from './JobItem';
 import type { JobProvider, JobRef, ProviderErrorInfo, ProviderRequest } from './JobProvider';
+import { baseUrlProblem } from './linkPolicy';
 import { secretValues, withoutSecrets } from './secrets';
 import { RequestBudget, Sleeper, backoffDelayMs, retryAfterMs } from './timing';
 
@@ -83,7 +84,8 @@ export class ProviderClient {
 
 	private credentials?: Promise<ICredentialDataDecryptedObject>;
 
-	private baseUrl?: string;
+	/** The credential's base URL, once the first request has read and checked it. */
+	baseUrl?: string;
 
 	/** The credential read once for the run: without it n8n loads and decrypts it again for every request. */
 	private credentialsDecrypted?: ICredentialsDecrypted;
@@ -260,7 +262,7 @@ export class ProviderClient {
 	}
 
 	private checkedBaseUrl(credentials: ICredentialDataDecryptedObject, itemIndex: number | undefined): string {
-		const problem = this.provider.credentialProblem?.(credentials);
+		const problem = this.provider.credentialProblem?.(credentials) ?? baseUrlProblem(this.provider.baseUrl(credentials));
 		if (problem) {
 			const name = this.ctx.getNode().credentials?.[this.provider.credentialType]?.name;
 			throw new NodeOperationError(this.ctx.getNode(), `The ${this.provider.displayName} credential${name ? ` "${name}"` : ''} cannot be used: ${problem}`, {

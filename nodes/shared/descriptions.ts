@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_MAX_DOWNLOAD_MIB, DEFAULT_PARALLEL_DOWNLOADS } from './downloads';
 import type { WaitDefaults } from './JobProvider';
 
 export const CREATE_JOB = 'createJob';
@@ -169,12 +170,30 @@ export function jobOptionsProperty({ requestsPerSecond }: WaitDefaults, jobOpera
 				description: "Whether to add the provider's own response as \"raw\" to each item",
 			},
 			{
+				displayName: 'Max Download Size (MiB)',
+				name: 'maxDownloadSize',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_DOWNLOAD_MIB,
+				description: 'Largest output file to download, per file; a larger one stops the item before it fills the disk',
+				displayOptions: { show: { downloadOutputs: [true] } },
+			},
+			{
+				displayName: 'Max Parallel Downloads',
+				name: 'maxParallelDownloads',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_PARALLEL_DOWNLOADS,
+				description: 'How many output files of all items are downloaded at once; the other items wait their turn',
+				displayOptions: { show: { downloadOutputs: [true] } },
+			},
+			{
 				displayName: 'Max Parallel Items',
 				name: 'maxParallel',
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 1000,
-				description: 'How many items are worked on at once. A waiting job costs next to nothing, so thousands can wait side by side; lower it to bound memory when downloading large outputs.',
+				description: 'How many items are worked on at once. A waiting job costs next to nothing, so thousands can wait side by side.',
 			},
 			{
 				displayName: 'Max Requests per Second',

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CUSTOM_API_CALL, jobOptionsProperty, waitFields } from './descriptions';
-import { downloadJobOutputs } from './downloads';
+import { DEFAULT_PARALLEL_DOWNLOADS, Transfers } from './downloads';
 import type { NormalizedJob } from './JobItem';
 import type { JobProvider, JobRef, ProviderRequest, WaitDefaults } from './JobProvider';
 import type { JobReading } from './ProviderClient';
@@ -16,6 +16,8 @@ import { itemsSignal, runForEachItem } from './runItems';
 export interface OperationContext {
 	fn: IExecuteFunctions;
 	client: ProviderClient;
+	/** The run's downloads and uploads of files at links from provider replies. */
+	transfers: Transfers;
 }
 
 /** An item's Options and Wait Settings, read and checked once before its action runs. */
@@ -32,6 +34,8 @@ interface JobOptions {
 	binaryPropertyName?: string;
 	includeRaw?: boolean;
 	maxParallel?: number;
+	maxDownloadSize?: number;
+	maxParallelDownloads?: number;
 	requestsPerSecond?: number;
 	requestTimeout?: number;
 }
@@ -68,7 +72,8 @@ export async function executeJobOperation(
 		requestsPerSecond: options.requestsPerSecond,
 		requestTimeoutMs: options.requestTimeout !== undefined ? options.requestTimeout * 1000 : undefined,
 	});
-	const ctx: OperationContext = { fn: this, client };
+	const transfers = new Transfers(this, () => client.baseUrl, options.maxParallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS);
+	const ctx: OperationContext = { fn: this, client, transfers };
 	const maxParallel = options.maxParallel ?? 1000;
 	return [
 		await runForEachItem(this, { maxParallel, stopOthers }, async (itemIndex) => {
@@ -82,11 +87,12 @@ export async function executeJobOperation(
 	];
 }
 
-export const getJob: JobOperation = async ({ fn, client }, itemIndex, settings) => {
+export const getJob: JobOperation = async (ctx, itemIndex, settings) => {
+	const { fn, client } = ctx;
 	const ref = client.provider.readJobRef(fn, itemIndex);
 	const { job } = await client.getJob(ref, { itemIndex, includeRaw: settings.options.includeRaw });
 	suggestNextCheck(job, pollSchedule(settings.wait, client.provider.waitDefaults));
-	return await toOutputItem(fn, job, itemIndex, settings.options);
+	return await toOutputItem(ctx, job, itemIndex, settings.options);
 };
 
 /**
@@ -109,17 +115,19 @@ function pollSchedule(settings: WaitSettings, defaults: WaitDefaults): PollSched
 	};
 }
 
-export const waitForJob: JobOperation = async ({ fn, client }, itemIndex, settings) => {
+export const waitForJob: JobOperation = async (ctx, itemIndex, settings) => {
+	const { fn, client } = ctx;
 	const ref = client.provider.readJobRef(fn, itemIndex);
 	const job = await waitUntilDone(fn, client, ref, itemIndex, settings);
-	return await toOutputItem(fn, job, itemIndex, settings.options);
+	return await toOutputItem(ctx, job, itemIndex, settings.options);
 };
 
 /** Create Job for a provider: `buildRequest` checks the item's input and builds the create call. */
 export function createJob(
 	buildRequest: (fn: IExecuteFunctions, itemIndex: number) => Promise<ProviderRequest> | ProviderRequest,
 ): JobOperation {
-	return async ({ fn, client }, itemIndex, settings) => {
+	return async (ctx, itemIndex, settings) => {
+		const { fn, client } = ctx;
 		const request = await buildRequest(fn, itemIndex);
 		const body = await client.request(request, { itemIndex });
 		let { job } = client.toNormalizedJob(body, undefined, { itemIndex, includeRaw: settings.options.includeRaw }, request);
@@ -128,7 +136,7 @@ export function createJob(
 		} else {
 			suggestNextCheck(job, pollSchedule(settings.wait, client.provider.waitDefaults));
 		}
-		return await toOutputItem(fn, job, itemIndex, settings.options);
+		return await toOutputItem(ctx, job, itemIndex, settings.options);
 	};
 }
 
@@ -216,14 +224,14 @@ function timedOut(
 
 /** The output item of a job: the normalized job, with its outputs as binary data if the options ask for it. */
 export async function toOutputItem(
-	fn: IExecuteFunctions,
+	{ transfers }: OperationContext,
 	job: NormalizedJob,
 	itemIndex: number,
-	{ downloadOutputs, binaryPropertyName }: JobOptions,
+	{ downloadOutputs, binaryPropertyName, maxDownloadSize }: JobOptions,
 ): Promise<INodeExecutionData> {
 	const item: INodeExecutionData = { json: job as unknown as IDataObject };
 	if (downloadOutputs && job.outputs.length > 0) {
-		item.binary = await downloadJobOutputs(fn, job, binaryPropertyName || 'data', itemIndex);
+		item.binary = await transfers.downloadJobOutputs(job, binaryPropertyName || 'data', itemIndex, maxDownloadSize);
 	}
 	return item;
 }

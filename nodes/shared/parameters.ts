@@ -45,13 +45,13 @@ export function optionalString(fn: IExecuteFunctions, name: string, itemIndex: n
 	return checkedText(fn.getNode(), value, displayName, itemIndex);
 }
 
-/** The image in the item's binary property `property`, which the node field `field` names. */
-export async function readImage(
+/** The image file an item holds in binary property `property` (the `field` that names it). */
+export function imageBinary(
 	fn: IExecuteFunctions,
 	itemIndex: number,
 	property: string,
 	field: string,
-): Promise<{ binary: IBinaryData; bytes: Buffer }> {
+): IBinaryData {
 	let binary: IBinaryData;
 	try {
 		binary = fn.helpers.assertBinaryData(itemIndex, property);
@@ -61,6 +61,17 @@ export async function readImage(
 	if (!binary.mimeType.startsWith('image/')) {
 		throw invalidValue(fn.getNode(), itemIndex, field, `must be an image, but binary property "${property}" holds ${binary.mimeType}, not an image`);
 	}
+	return binary;
+}
+
+/** The image in the item's binary property `property`, which the node field `field` names, with its bytes. */
+export async function readImage(
+	fn: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	field: string,
+): Promise<{ binary: IBinaryData; bytes: Buffer }> {
+	const binary = imageBinary(fn, itemIndex, property, field);
 	return { binary, bytes: await fn.helpers.getBinaryDataBuffer(itemIndex, property) };
 }
 

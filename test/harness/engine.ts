@@ -13,7 +13,8 @@ process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-async-jobs-
 // Failed runs are asserted on by the tests; n8n's own log of them would only be noise.
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { Container } from '@n8n/di';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -401,6 +402,16 @@ export async function testCredential(typeName: string, data: ICredentialDataDecr
 
 function lookup(value: IDataObject, key: string): unknown {
 	return key.split('.').reduce<unknown>((current, part) => (current as IDataObject | undefined)?.[part], value);
+}
+
+/**
+ * Keeps binary data in files under the n8n user folder, as n8n 2.x does by default, instead of in
+ * the items (n8n-core's mode without a configured store). Downloads then stream to disk.
+ */
+export async function useFilesystemBinaryData(): Promise<BinaryDataService> {
+	const service = Container.get(BinaryDataService);
+	await service.init();
+	return service;
 }
 
 /** An input item carrying a PNG (or any bytes) in binary property `property`. */

@@ -37,7 +37,7 @@ export interface ProviderSimulator {
 }
 
 export type Fault =
-	| { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+	| { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string>; rawBody?: string }
 	/** Drops the connection before the provider sees the request. */
 	| { kind: 'resetBeforeHandling' }
 	/** Lets the provider handle the request (a create creates its job), then drops the connection. */
@@ -57,6 +57,22 @@ export interface FaultRule {
 	/** How many matching requests get the fault; Infinity for all. */
 	times: number;
 	fault: Fault;
+}
+
+/** A file under /files/: bytes held, or `size` bytes made on the fly as they are sent (never held whole). */
+type ServedFile =
+	| { body: Buffer; contentType: string }
+	| { size: number; contentType: string; contentLength: number | false; firstByteDelayMs: number };
+
+/** The byte at `offset` of every generated file, so a test can check what arrived. */
+export const generatedByte = (offset: number) => offset % 251;
+
+/** What a file host sent for a request to a /files/ or /redirect/ URL. */
+export interface FileRequest {
+	method: string;
+	path: string;
+	query: string;
+	headers: IncomingMessage['headers'];
 }
 
 export interface LoggedRequest {
@@ -97,11 +113,21 @@ export class SimClock {
 export class SimulatorServer {
 	readonly log: LoggedRequest[] = [];
 
+	/** Requests for files and redirects (the file host's side, apart from the providers' log). */
+	readonly fileLog: FileRequest[] = [];
+
+	/** Generated files being sent right now, and the most at once since the last reset. */
+	private filesSending = 0;
+
+	peakFilesSending = 0;
+
 	readonly clock: SimClock;
 
 	private readonly faults: FaultRule[] = [];
 
-	private readonly files = new Map<string, { body: Buffer; contentType: string }>();
+	private readonly files = new Map<string, ServedFile>();
+
+	private readonly redirects = new Map<string, () => string>();
 
 	private readonly providers: ProviderSimulator[] = [];
 
@@ -134,6 +160,8 @@ export class SimulatorServer {
 
 	clearLog(): void {
 		this.log.length = 0;
+		this.fileLog.length = 0;
+		this.peakFilesSending = 0;
 	}
 
 	/** A clean slate between tests: no faults, an empty log, every provider at its defaults. */
@@ -147,6 +175,28 @@ export class SimulatorServer {
 	addFile(name: string, body: Buffer, contentType: string): string {
 		const path = `/files/${randomUUID()}/${name}`;
 		this.files.set(path, { body, contentType });
+		return `${this.url}${path}`;
+	}
+
+	/**
+	 * Serves `size` bytes (byte n is generatedByte(n)) made on the fly, so a 1 GiB output costs the
+	 * simulator no memory. `contentLength`: the Content-Length to announce (default the size; false: none).
+	 */
+	addGeneratedFile(
+		name: string,
+		size: number,
+		contentType: string,
+		{ contentLength, firstByteDelayMs = 0 }: { contentLength?: number | false; firstByteDelayMs?: number } = {},
+	): string {
+		const path = `/files/${randomUUID()}/${name}`;
+		this.files.set(path, { size, contentType, contentLength: contentLength ?? size, firstByteDelayMs });
+		return `${this.url}${path}`;
+	}
+
+	/** A URL under /redirect/ that answers 302 to `location()`, asked at each request (so chains and loops can be built). */
+	addRedirect(location: () => string): string {
+		const path = `/redirect/${randomUUID()}`;
+		this.redirects.set(path, location);
 		return `${this.url}${path}`;
 	}
 
@@ -187,9 +237,25 @@ export class SimulatorServer {
 		const method = req.method ?? 'GET';
 
 		const file = this.files.get(url.pathname);
-		if (file) {
+		const redirect = this.redirects.get(url.pathname);
+		if (file || redirect) this.fileLog.push({ method, path: url.pathname, query: url.search, headers: req.headers });
+		if (redirect) {
+			res.writeHead(302, { location: redirect() });
+			res.end();
+			return;
+		}
+		if (file && 'body' in file) {
 			res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length });
 			res.end(file.body);
+			return;
+		}
+		if (file) {
+			this.peakFilesSending = Math.max(this.peakFilesSending, ++this.filesSending);
+			try {
+				await sendGenerated(res, file);
+			} finally {
+				this.filesSending--;
+			}
 			return;
 		}
 
@@ -223,7 +289,7 @@ export class SimulatorServer {
 		}
 		if (fault?.kind === 'status') {
 			entry.status = fault.status;
-			this.send(res, { status: fault.status, body: fault.body ?? {}, headers: fault.headers });
+			this.send(res, { status: fault.status, body: fault.body ?? {}, headers: fault.headers, rawBody: fault.rawBody });
 			return;
 		}
 
@@ -255,4 +321,31 @@ export class SimulatorServer {
 		res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
 		res.end(text);
 	}
+}
+
+const CHUNK = Buffer.from(Array.from({ length: 251 * 261 }, (_, offset) => generatedByte(offset)));
+
+/** Writes a generated file chunk by chunk, waiting whenever the client is slower than the simulator. */
+async function sendGenerated(res: ServerResponse, { size, contentType, contentLength, firstByteDelayMs }: Extract<ServedFile, { size: number }>): Promise<void> {
+	if (firstByteDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, firstByteDelayMs));
+	res.writeHead(200, { 'content-type': contentType, ...(contentLength === false ? {} : { 'content-length': contentLength }) });
+	// Chunks are whole multiples of 251 bytes, so every chunk starts at generatedByte(0).
+	for (let sent = 0; sent < size && !res.destroyed; ) {
+		const length = Math.min(CHUNK.length, size - sent);
+		sent += length;
+		if (!res.write(length === CHUNK.length ? CHUNK : CHUNK.subarray(0, length))) await drainedOrClosed(res);
+	}
+	res.end();
+}
+
+async function drainedOrClosed(res: ServerResponse): Promise<void> {
+	await new Promise<void>((resolve) => {
+		const done = () => {
+			res.off('drain', done);
+			res.off('close', done);
+			resolve();
+		};
+		res.on('drain', done);
+		res.on('close', done);
+	});
 }

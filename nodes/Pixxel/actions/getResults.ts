@@ -54,7 +54,8 @@ export const getResultsProperties: INodeProperties[] = [
  * Get Results: the job as a normalized item whose one output is the signed URL of the ZIP of
  * its inputs and outputs (downloaded into binary data with the "Download Outputs" option).
  */
-export const getResults: JobOperation = async ({ fn, client }, itemIndex, settings) => {
+export const getResults: JobOperation = async (ctx, itemIndex, settings) => {
+	const { fn, client } = ctx;
 	const ref = client.provider.readJobRef(fn, itemIndex);
 	const { job } = await client.getJob(ref, { itemIndex, includeRaw: settings.options.includeRaw });
 	if (!job.done) {
@@ -65,7 +66,7 @@ export const getResults: JobOperation = async ({ fn, client }, itemIndex, settin
 	}
 	const url = await waitForPackage(fn, client, ref, itemIndex);
 	job.outputs = [{ url, kind: 'file', format: 'zip' }];
-	return await toOutputItem(fn, job, itemIndex, settings.options);
+	return await toOutputItem(ctx, job, itemIndex, settings.options);
 };
 
 /** Asks for the package (PUT, safe to repeat) until Pixxel answers `ready` with its signed URL. */

@@ -1,9 +1,9 @@
-import type { INodeProperties, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { JobOperation } from '../../shared/operations';
-import { readImage, requiredString } from '../../shared/parameters';
+import { imageBinary, requiredString } from '../../shared/parameters';
 import { UPLOAD_IMAGE } from './operationNames';
 
 export const uploadImageProperties: INodeProperties[] = [
@@ -37,9 +37,9 @@ const slotSchema = z.object({
  * An upload slot (POST /v1/resource/image), then the image PUT to the slot's storage URL with
  * the slot's headers. The `resourceId` goes into params where a node loads an image.
  */
-export const uploadImage: JobOperation = async ({ fn, client }, itemIndex) => {
+export const uploadImage: JobOperation = async ({ fn, client, transfers }, itemIndex) => {
 	const property = requiredString(fn, 'binaryPropertyName', itemIndex, 'Input Binary Field');
-	const { binary, bytes } = await readImage(fn, itemIndex, property, 'Input Binary Field');
+	const binary = imageBinary(fn, itemIndex, property, 'Input Binary Field');
 	const expireSec = fn.getNodeParameter('expireSec', itemIndex, 3600) as number;
 
 	// An unused slot simply expires, so asking again after a lost answer is harmless.
@@ -55,23 +55,16 @@ export const uploadImage: JobOperation = async ({ fn, client }, itemIndex) => {
 		});
 	}
 	const { resourceId, putUrl, headers } = slot.data;
-	try {
-		// The storage URL is signed by Tensor.Art: no credential goes with it.
-		await fn.helpers.httpRequest({
-			method: 'PUT',
-			url: putUrl,
-			headers: Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)])),
-			body: bytes,
-			timeout: 120_000,
-		});
-	} catch (error) {
-		throw new NodeApiError(fn.getNode(), error as JsonObject, {
-			message: `Could not upload the image of item ${itemIndex} to Tensor.Art's storage`,
-			description: 'The upload slot may have expired or been refused; run the item again for a new slot.',
-			itemIndex,
-		});
-	}
+	// The storage URL is signed by Tensor.Art: no credential goes with it, and neither it nor the
+	// slot's headers (upload tokens) go into an error.
+	const fileSize = await transfers.upload(
+		putUrl,
+		Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)])),
+		binary,
+		(reason, advice) =>
+			new NodeOperationError(fn.getNode(), `Could not upload the image of item ${itemIndex} to Tensor.Art's storage: ${reason}`, { itemIndex, description: advice }),
+	);
 	return {
-		json: { resourceId, fileName: binary.fileName ?? null, mimeType: binary.mimeType, fileSize: bytes.length },
+		json: { resourceId, fileName: binary.fileName ?? null, mimeType: binary.mimeType, fileSize },
 	};
 };
