@@ -1,4 +1,4 @@
-import type { IBinaryData, IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IBinaryKeyData, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { NormalizedJob } from './JobItem';
@@ -75,25 +75,17 @@ export class Transfers {
 		await this.checked(url, fail);
 		const { body, size } = await this.readBinary(file);
 		await this.inTurn(async () => {
-			let response: { statusCode: number; body: BodyStream };
-			try {
-				response = await this.fn.helpers.httpRequest({
+			// A redirect of the upload is a failure too: a stream cannot be sent twice.
+			const response = await this.send(
+				{
 					method: 'PUT',
 					url,
 					headers: { ...headers, 'Content-Length': String(size) },
 					// A stream, which n8n's helper sends as it is; its type lists only whole bodies.
 					body: body as unknown as Buffer,
-					encoding: 'stream',
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					// A stream cannot be sent twice, so a redirect of the upload is a failure.
-					disableFollowRedirect: true,
-					timeout: TRANSFER_TIMEOUT_MS,
-					abortSignal: this.fn.getExecutionCancelSignal(),
-				});
-			} catch (error) {
-				throw fail(networkReason(error, url), 'Run the item again; if it keeps failing, check that n8n can reach the storage host.');
-			}
+				},
+				(reason) => fail(reason, 'Run the item again; if it keeps failing, check that n8n can reach the storage host.'),
+			);
 			response.body.destroy();
 			if (response.statusCode < 200 || response.statusCode >= 300) {
 				throw fail(`the storage host ${linkHost(url)} answered HTTP ${response.statusCode}`, 'The upload slot may have expired or been refused; run the item again for a new slot.');
@@ -145,21 +137,9 @@ export class Transfers {
 		for (let hop = 0; ; hop++) {
 			const url = await this.checked(current, (reason, advice) => fail(hop === 0 ? reason : `redirect ${hop} of the link: ${reason.replace(/^the link /, '')}`, advice));
 			seen.add(url.href);
-			let response: { statusCode: number; headers: IDataObject; body: BodyStream };
-			try {
-				response = await this.fn.helpers.httpRequest({
-					url: url.href,
-					encoding: 'stream',
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					disableFollowRedirect: true,
-					timeout: TRANSFER_TIMEOUT_MS,
-					abortSignal: this.fn.getExecutionCancelSignal(),
-				});
-			} catch (error) {
-				throw fail(networkReason(error, url.href), 'Output links expire: download them right after the job finishes.');
-			}
-			const { statusCode, headers, body } = response;
+			const { statusCode, headers, body } = await this.send({ url: url.href }, (reason) =>
+				fail(reason, 'Output links expire: download them right after the job finishes.'),
+			);
 			if (statusCode >= 300 && statusCode < 400 && headers.location !== undefined) {
 				body.destroy();
 				let next: string;
@@ -178,6 +158,26 @@ export class Transfers {
 				throw fail(`${linkHost(url.href)} answered HTTP ${statusCode}`, 'Output links expire: download them right after the job finishes.');
 			}
 			return { body, headers, url: url.href };
+		}
+	}
+
+	/** One request without the credential, its reply body a stream, redirects left to the caller. */
+	private async send(
+		request: Pick<IHttpRequestOptions, 'url' | 'method' | 'headers' | 'body'>,
+		networkFailure: (reason: string) => Error,
+	): Promise<{ statusCode: number; headers: IDataObject; body: BodyStream }> {
+		try {
+			return await this.fn.helpers.httpRequest({
+				...request,
+				encoding: 'stream',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				timeout: TRANSFER_TIMEOUT_MS,
+				abortSignal: this.fn.getExecutionCancelSignal(),
+			});
+		} catch (error) {
+			throw networkFailure(networkReason(error, request.url));
 		}
 	}
 
