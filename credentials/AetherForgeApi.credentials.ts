@@ -47,6 +47,20 @@ export class AetherForgeApi implements ICredentialType {
 				type: 'responseSuccessBody',
 				properties: { key: 'detail', value: 'Not Found User', message: 'This API key belongs to no AetherForge user' },
 			},
+			{
+				// FastAPI's answer to a path it does not have: the base URL is not AetherForge's API root.
+				type: 'responseSuccessBody',
+				properties: { key: 'detail', value: 'Not Found', message: 'The base URL has no AetherForge job API: set it to https://api.aetherforgeai.com (or a proxy of it), without /public/v1' },
+			},
+			{
+				// Rules can only fail a test: an answer without AetherForge's "detail" (a web page, another API, a 5xx page) fails.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'detail',
+					value: undefined,
+					message: 'The base URL did not answer as AetherForge does: check it (the default is https://api.aetherforgeai.com), or try again later if AetherForge is down',
+				},
+			},
 		],
 	};
 }

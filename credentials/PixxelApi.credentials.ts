@@ -49,11 +49,21 @@ export class PixxelApi implements ICredentialType {
 			url: '/v0/workflows',
 			qs: { limit: 1 },
 		},
+		// n8n's tester checks each rule by its own type, though the type of `rules` lists one kind at a time.
 		rules: [
 			{
 				type: 'responseCode',
 				properties: { value: 403, message: 'Pixxel rejected this API key (or it has no access to any project)' },
 			},
-		],
+			{
+				// Rules can only fail a test: a success without the workflow list (a web page at the base URL) fails.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'workflows',
+					value: undefined,
+					message: 'The base URL did not answer as Pixxel does: check it (the default is https://api.pixxel.space), without /v0',
+				},
+			},
+		] as ICredentialTestRequest['rules'],
 	};
 }

@@ -79,7 +79,8 @@ export class TensorArtApi implements ICredentialType {
 	authenticate: IAuthenticate = authenticateTamsRequest;
 
 	// Reading a public model costs nothing. TAMS refuses a credential with a body code,
-	// sometimes under HTTP 404, so the codes are checked rather than the status.
+	// sometimes under HTTP 404, so the codes are checked rather than the status; any answer
+	// without the model (a web page, another API, a 5xx) fails too.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: `={{ String(($credentials.endpoint === "${CUSTOM_ENDPOINT}" ? $credentials.customUrl : $credentials.endpoint) || "").trim().replace(/\\/+$/, "") }}`,
@@ -98,6 +99,15 @@ export class TensorArtApi implements ICredentialType {
 			{
 				type: 'responseSuccessBody',
 				properties: { key: 'code', value: 16, message: 'Tensor.Art rejected the signature: the private key does not belong to this App ID' },
+			},
+			{
+				// Rules can only fail a test, so the one answer of an accepted credential (the model) is required by failing without it.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'model.id',
+					value: undefined,
+					message: 'The endpoint did not answer as Tensor.Art does for an accepted credential: check the endpoint (or the custom URL, without /v1), or try again later if Tensor.Art is down',
+				},
 			},
 		],
 	};

@@ -123,6 +123,30 @@ describe('a provider reply that quotes the key is scrubbed before anything is ma
 		expect(JSON.stringify((error as { errorResponse?: unknown }).errorResponse)).toContain('malformed request from key [hidden]');
 	});
 
+	test('a reply quoting the key URL-encoded or base64-encoded (inside a longer encoded text too) is scrubbed as well', async () => {
+		const key = 'tams+key/with=special&chars?';
+		sim.tensorArt.apiKeys.add(key);
+		const encodings = {
+			query: `https://echo.example/?key=${encodeURIComponent(key)}`,
+			basic: `Basic ${Buffer.from(`user:${key}`).toString('base64')}`,
+			bearer: Buffer.from(`Bearer ${key}`).toString('base64url'),
+			alone: Buffer.from(key).toString('base64'),
+		};
+		const input = tensorArt.existingJob(sim, FINISHED);
+		sim.server.injectFault({ prefix: '/tams', method: 'GET', times: 1, fault: { kind: 'rewrite', rewrite: (body) => withField(body, ['echo'], encodings) } });
+		const credentials = { tensorArtApi: { ...sim.credentials.tensorArtApi, apiKey: key } };
+		const { outputs, error } = await runAction(sim, { provider: tensorArt, action: 'get', input: [input], parameters: { options: { includeRaw: true } }, credentials });
+		expect(error).toBeUndefined();
+		const echo = (outputs.Job[0].json.raw as IDataObject).echo as Record<string, string>;
+		// Of a base64 text only the few characters that mix the key's bytes with its neighbours' stay.
+		expect(echo).toEqual({
+			query: 'https://echo.example/?key=[hidden]',
+			basic: expect.stringMatching(/^Basic [A-Za-z0-9+/]{4,8}\[hidden\][A-Za-z0-9+/=]{0,4}$/),
+			bearer: expect.stringMatching(/^[A-Za-z0-9_-]{8,12}\[hidden\][A-Za-z0-9_-]{0,4}$/),
+			alone: expect.stringMatching(/^\[hidden\][A-Za-z0-9+/=]{0,4}$/),
+		});
+	});
+
 	test('Tensor.Art with an RSA key: a reply quoting a line of the private key', async () => {
 		const input = tensorArt.existingJob(sim, FINISHED);
 		const keyLine = sim.tensorArt.testPrivateKeyPem.split('\n')[5];

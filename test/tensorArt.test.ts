@@ -320,6 +320,14 @@ describe('Create Job input', () => {
 		expect(tamsRequests()).toEqual([]);
 	});
 
+	test('node ids "__proto__", "constructor" and "prototype" are sent exactly as given', async () => {
+		const params = '{"__proto__": {"classType": "SaveImage", "inputs": {"images": ["constructor", 0]}}, "constructor": {"classType": "KSampler", "inputs": {}}, "prototype": {"classType": "CLIPTextEncode", "inputs": {"__proto__": 1}}}';
+		const { error } = await runTensorArt(createJobParameters({ params }));
+		expect(error).toBeUndefined();
+		const [create] = tamsRequests('POST');
+		expect(create.body).toContain('"params":{"__proto__":{"classType":"SaveImage","inputs":{"images":["constructor",0]}},"constructor":{"classType":"KSampler","inputs":{}},"prototype":{"classType":"CLIPTextEncode","inputs":{"__proto__":1}}}');
+	});
+
 	test('params may come as an object from the previous node; a ComfyUI export\'s class_type and _meta are adapted', async () => {
 		const comfyExport = { '3': { class_type: 'KSampler', inputs: { steps: 20 }, _meta: { title: 'KSampler' } } };
 		const { error } = await runTensorArt(createJobParameters({ params: '={{ $json.workflow }}' }), apiKeyCredentials(), { input: [{ workflow: comfyExport }] });

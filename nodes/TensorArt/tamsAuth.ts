@@ -33,6 +33,13 @@ export function credentialProblem(credentials: ICredentialDataDecryptedObject): 
 	return undefined;
 }
 
+/** What to check when TAMS refuses the credential: the key of the scheme it uses. */
+export function credentialAdvice(credentials: ICredentialDataDecryptedObject): string {
+	return credentials.authentication === 'rsa'
+		? "Check the Tensor.Art credential: the private key must be the one whose public key is registered for this App ID in the TAMS console, and the App ID must be the app's at this endpoint."
+		: 'Check the Tensor.Art credential: the API key must be an active key of an app at this endpoint.';
+}
+
 /** The credential's `authenticate`: adds the Authorization header for either scheme. */
 export async function authenticateTamsRequest(
 	credentials: ICredentialDataDecryptedObject,

@@ -6,7 +6,7 @@ import type { JobError, JobOutput, JobStatus } from '../shared/JobItem';
 import { formatFromUrl, toIsoTime } from '../shared/JobItem';
 import type { JobProvider, ProviderErrorInfo } from '../shared/JobProvider';
 import { checkedText, invalidValue } from '../shared/parameters';
-import { credentialProblem, tamsBaseUrl } from './tamsAuth';
+import { credentialAdvice, credentialProblem, tamsBaseUrl } from './tamsAuth';
 
 /**
  * Tensor.Art TAMS (seeds 000/001). Ids, queue numbers and expiry times are 64-bit integers sent
@@ -109,6 +109,7 @@ export const tensorArtProvider: JobProvider = {
 	secretFields: ['apiKey', 'privateKey'],
 	baseUrl: tamsBaseUrl,
 	credentialProblem,
+	credentialAdvice,
 	// Official clients poll every 5 s for up to 10–20 min. TAMS allows 5 requests per second per
 	// app; 4 leaves room for other calls with the same app.
 	waitDefaults: { pollIntervalSeconds: 3, maxIntervalSeconds: 30, timeoutMinutes: 20, requestsPerSecond: 4 },
@@ -160,7 +161,7 @@ export const tensorArtProvider: JobProvider = {
 				message: `the credential was refused (${[text, tips].filter(Boolean).join(': ')})`,
 				problem: 'credentials',
 				description:
-					'TAMS answers "app not found" when it does not know the API key or App ID at this endpoint (the International and China endpoints have separate apps), and refuses a signature made with a private key that is not the one registered for the app.',
+					'TAMS answers "app not found" when it does not know the app at this endpoint (the International and China endpoints have separate apps).',
 			});
 		}
 		if (statusCode === 429 || codeText === '8') {

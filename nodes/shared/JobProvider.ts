@@ -74,6 +74,8 @@ export interface JobProvider {
 	 * a broken credential is one clear error rather than retried failed sends.
 	 */
 	credentialProblem?(credentials: ICredentialDataDecryptedObject): string | undefined;
+	/** What to check in the credential when the provider refuses it; by default the API key and base URL. */
+	credentialAdvice?(credentials: ICredentialDataDecryptedObject): string;
 	waitDefaults: WaitDefaults;
 	/** Reads and checks the job the user names (Get Job, Wait For Job) before anything is sent. */
 	readJobRef(fn: IExecuteFunctions, itemIndex: number): JobRef;

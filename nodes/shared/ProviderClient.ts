@@ -93,6 +93,9 @@ export class ProviderClient {
 	/** Secret values of the credential, cut out of every reply. */
 	private secrets: string[] = [];
 
+	/** What to check when the provider refuses the credential. */
+	private credentialAdvice = '';
+
 	constructor(
 		private readonly ctx: ApiContext,
 		readonly provider: JobProvider,
@@ -156,6 +159,9 @@ export class ProviderClient {
 		if (this.baseUrl === undefined) {
 			this.baseUrl = this.checkedBaseUrl(credentials, itemIndex);
 			this.secrets = secretValues(credentials, this.provider.secretFields);
+			this.credentialAdvice =
+				this.provider.credentialAdvice?.(credentials) ??
+				`Check the ${this.provider.displayName} credential: the API key (and the base URL it is used with) must belong to an active account.`;
 			const { credentialType } = this.provider;
 			const ref = this.ctx.getNode().credentials?.[credentialType];
 			this.credentialsDecrypted = { id: ref?.id ?? '', name: ref?.name ?? '', type: credentialType, data: credentials };
@@ -292,9 +298,7 @@ export class ProviderClient {
 		const { displayName } = this.provider;
 		const hints: string[] = [];
 		if (info.description) hints.push(info.description);
-		if (info.problem === 'credentials') {
-			hints.push(`Check the ${displayName} credential: the API key (and the base URL it is used with) must belong to an active account.`);
-		}
+		if (info.problem === 'credentials') hints.push(this.credentialAdvice);
 		if (jobNote) hints.push(jobNote);
 		return new NodeApiError(this.ctx.getNode(), asJsonObject(body), {
 			message: `${displayName} could not ${request.purpose}: ${info.message}`,

@@ -117,13 +117,14 @@ export function readParams(fn: IExecuteFunctions, itemIndex: number): IDataObjec
 	}
 	const entries = Object.entries(params as IDataObject);
 	if (entries.length === 0) throw invalid('have no nodes');
-	const adapted: IDataObject = {};
-	for (const [nodeId, node] of entries) {
-		if (typeof node !== 'object' || node === null || Array.isArray(node)) throw invalid(`have node "${nodeId}" that is not an object`);
-		const { class_type: comfyClassType, _meta: _editorMeta, ...rest } = node as IDataObject;
-		const classType = rest.classType ?? comfyClassType;
-		if (typeof classType !== 'string' || classType.trim() === '') throw invalid(`have node "${nodeId}" without a classType`);
-		adapted[nodeId] = { ...rest, classType };
-	}
-	return adapted;
+	// Built from entries, not by assignment: a node id "__proto__" stays an ordinary key and is sent as given.
+	return Object.fromEntries(
+		entries.map(([nodeId, node]) => {
+			if (typeof node !== 'object' || node === null || Array.isArray(node)) throw invalid(`have node "${nodeId}" that is not an object`);
+			const { class_type: comfyClassType, _meta: _editorMeta, ...rest } = node as IDataObject;
+			const classType = rest.classType ?? comfyClassType;
+			if (typeof classType !== 'string' || classType.trim() === '') throw invalid(`have node "${nodeId}" without a classType`);
+			return [nodeId, { ...rest, classType }];
+		}),
+	);
 }
