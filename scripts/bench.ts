@@ -5,13 +5,16 @@
  *   2. jobs of 1 min, 10 min and 1 h: status requests and detection delay, against a fixed
  *      5 s loop, and with a provider estimate (Pixxel `estimated_duration`);
  *   3. 200 waits against a provider limit of 5 requests per second answering 429 + Retry-After;
- *   4. Get Job over 1,000 items, against a bare HTTP loop over the same simulator.
+ *   4. Get Job over 1,000 items, against a bare HTTP loop over the same simulator;
+ *   5. Download Outputs of one 1 GiB file and of 100 files of 20 MiB: peak growth of the
+ *      process's memory while they stream into n8n's binary data on disk.
  * `npm run bench -- --json` ends with one line of JSON holding the same figures.
  *
  * Long jobs run on a simulator whose clock goes faster (×10 for 10 min, ×50 for 1 h); the node's
  * intervals, timeout and request budget are scaled by the same factor, and delays are read on the
  * simulator's clock, so both sides see the same compressed hour.
  */
+import { rm, stat } from 'node:fs/promises';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -19,7 +22,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { isFinalStatus } from '../nodes/shared/JobItem';
 import { pixxelProvider } from '../nodes/Pixxel/pixxelProvider';
 import type { WorkflowJson } from '../test/harness/engine';
-import { runWorkflow } from '../test/harness/engine';
+import { runWorkflow, useFilesystemBinaryData } from '../test/harness/engine';
 import { singleNodeWorkflow } from '../test/harness/workflows';
 import type { ProviderSimulators } from '../test/simulator';
 import { startSimulators } from '../test/simulator';
@@ -342,6 +345,51 @@ async function engineOverhead() {
 // ── Report ──────────────────────────────────────────────────────────────────────────────────
 
 const fixed2 = (value: number) => value.toFixed(2);
+// ── Row 5: downloads ────────────────────────────────────────────────────────────────────────
+
+const MIB = 1024 * 1024;
+
+/**
+ * Get Job with Download Outputs for `count` finished jobs of one generated output of `size`
+ * bytes each (the simulator makes the bytes as it sends them), into binary data on disk as n8n
+ * 2.x keeps it: the peak growth of the process's RSS over the run, every stored file's size checked.
+ */
+async function downloadRow(count: number, size: number) {
+	const binaryData = await useFilesystemBinaryData();
+	const sim = await startSimulators();
+	sim.tensorArt.jobs.defaultScript = { queueMs: 0, runMs: 0, outcome: 'succeeded', outputCount: 1 };
+	try {
+		const jobIds = Array.from({ length: count }, (_, n) => {
+			const job = sim.tensorArt.addJob(String(990_000_000_000_000_000n + BigInt(n)), sim.server.clock.now());
+			job.extra.outputUrls.push(sim.server.addGeneratedFile(`output-${n}.mp4`, size, 'video/mp4'));
+			return job.id;
+		});
+		const workflow = singleNodeWorkflow('tensorArt', {
+			resource: 'job',
+			operation: 'getJob',
+			jobId: '={{ $json.jobId }}',
+			options: { downloadOutputs: true, requestsPerSecond: 1000 },
+		});
+		const rssBefore = process.memoryUsage().rss;
+		let peakRss = rssBefore;
+		const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
+		const started = Date.now();
+		const { outputs, error } = await runWorkflow(workflow, { credentials: sim.credentials, input: jobIds.map((jobId) => ({ jobId })) }).finally(() => clearInterval(sampler));
+		const wallMs = Date.now() - started;
+		if (error) throw error;
+		const stored = (outputs.Job ?? []).map((item) => item.binary?.data);
+		if (stored.length !== count) throw new Error(`row 5: ${stored.length} of ${count} items came out`);
+		for (const binary of stored) {
+			const onDisk = binary?.id ? (await stat(binaryData.getPath(binary.id))).size : -1;
+			if (binary?.bytes !== size || onDisk !== size) throw new Error(`row 5: a file of ${size} bytes was stored as ${binary?.bytes} bytes (${onDisk} on disk)`);
+			await rm(binaryData.getPath(binary.id!), { force: true });
+		}
+		return { growthMb: (peakRss - rssBefore) / MIB, wallMs, mibPerSecond: (count * size) / MIB / (wallMs / 1000) };
+	} finally {
+		await sim.stop();
+	}
+}
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 
 function table(rows: string[][]): string {
@@ -352,7 +400,10 @@ function table(rows: string[][]): string {
 async function main() {
 	const json = process.argv.includes('--json');
 	const benchStarted = Date.now();
-	// Wall-time rows first, alone on the machine.
+	// The memory rows first, in a fresh process, then the wall-time rows, alone on the machine.
+	progress('row 5, downloads (1 GiB, then 100 × 20 MiB)');
+	const row5Large = await downloadRow(1, 1024 * MIB);
+	const row5Many = await downloadRow(100, 20 * MIB);
 	progress('row 1, side by side');
 	const sim = await startSimulators();
 	const row1 = await sideBySide(sim).finally(async () => await sim.stop());
@@ -400,6 +451,8 @@ async function main() {
 		['4', 'Get Job × 1,000 items: wall ÷ bare HTTP loop', `${fixed2(row4.ratio)} (${seconds(row4.oursMs)})`, `bare loop: 1.00 (${seconds(row4.bareMs)})`, '≤ 1.5'],
 		['4', "  n8n's own HTTP Request node, same requests", fixed2(row4.httpNodeMs / row4.bareMs), `(${seconds(row4.httpNodeMs)})`, ''],
 		['4', 'peak memory (RSS of the whole process)', `${Math.round(row4.peakRssMb)} MB`, '', ''],
+		['5', 'Download Outputs, one 1 GiB file: peak RSS growth', `${Math.round(row5Large.growthMb)} MB`, `the file: 1024 MiB (${row5Large.mibPerSecond.toFixed(0)} MiB/s)`, '≤ 64 MB'],
+		['5', 'Download Outputs, 100 items × 20 MiB: peak RSS growth', `${Math.round(row5Many.growthMb)} MB`, `the files: 2000 MiB (${row5Many.mibPerSecond.toFixed(0)} MiB/s)`, '≤ 256 MB'],
 	];
 	console.log(`Wait For Job at scale: our nodes in n8n's engine against the simulator (${seconds(Date.now() - benchStarted)})\n`);
 	console.log(table(rows));
@@ -420,6 +473,8 @@ async function main() {
 				rate_limited_429_share: round(row3.share, 4),
 				engine_overhead_ratio: round(row4.ratio),
 				peak_rss_mb: Math.round(row4.peakRssMb),
+				download_1gib_rss_growth_mb: Math.round(row5Large.growthMb),
+				download_100x20mb_rss_growth_mb: Math.round(row5Many.growthMb),
 			}),
 		);
 	}
