@@ -261,6 +261,20 @@ describe('Get Results', () => {
 		expect(zip.toString('latin1')).toContain('outputs/report.json');
 	});
 
+	test("a signed_url on a link-local address is refused by the link policy, naming the job and not the link's signature", async () => {
+		sim.pixxel.pendingDownloadAsks = 0;
+		const job = finishedJob();
+		sim.server.injectFault({
+			prefix: '/pixxel',
+			method: 'PUT',
+			times: 1,
+			fault: { kind: 'rewrite', rewrite: (body) => ({ ...(body as IDataObject), signed_url: 'http://169.254.169.254/results.zip?X-Amz-Signature=s3cr3t' }) },
+		});
+		const result = await run({ operation: 'getResults', workflow: byId(ndvi().id), jobId: job.id, options: { downloadOutputs: true } });
+		expect(result.error?.message).toBe(`Could not download output 1 of job ${job.id}: the link points to 169.254.169.254, a link-local address (such as a cloud metadata service)`);
+		expect(JSON.stringify(result.error)).not.toContain('s3cr3t');
+	});
+
 	test('without the download option, outputs the signed link only', async () => {
 		sim.pixxel.pendingDownloadAsks = 0;
 		const job = finishedJob({ outcome: 'failed' });
