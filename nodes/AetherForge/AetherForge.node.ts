@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, jobIdProperty, jobOptionsProperty, labelOf, waitProperties } from '../shared/descriptions';
+import { CREATE_JOB, GET_JOB, TOOL_RETURNS, WAIT_FOR_JOB, jobIdProperty, jobOptionsProperty, labelOf, toolProperties, waitProperties } from '../shared/descriptions';
 import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
 import { buildCreateRequest, parameterName } from './actions/createJob';
 import type { FormField } from './actions/createTypes';
@@ -10,6 +10,11 @@ import { aetherForgeProvider } from './aetherForgeProvider';
 
 const defaults = aetherForgeProvider.waitDefaults;
 const TYPE_NAMES = Object.fromEntries(CREATE_TYPES.map(({ value, name }) => [value, name]));
+const TOOL_DESCRIPTIONS = {
+	[CREATE_JOB]: 'Start an AetherForge AI game-asset job (image, effect, upscale, sprite …) of the type this tool is set to.' + TOOL_RETURNS,
+	[GET_JOB]: 'Look up an AetherForge AI job by its jobId (a UUID).' + TOOL_RETURNS,
+	[WAIT_FOR_JOB]: 'Wait a short while for an AetherForge AI job (by jobId) to finish; if it is still running (done false), look it up again after nextCheckInSeconds.' + TOOL_RETURNS,
+};
 
 /** One node property per form field of each creation type, shown only for that type. */
 function createFieldProperties(): INodeProperties[] {
@@ -96,6 +101,7 @@ export class AetherForge implements INodeType {
 			jobIdProperty('550e8400-e29b-41d4-a716-446655440000', 'The UUID of the job, as Create Job outputs it in "jobId"', [GET_JOB, WAIT_FOR_JOB]),
 			...waitProperties(defaults, [CREATE_JOB]),
 			jobOptionsProperty(defaults, [CREATE_JOB, GET_JOB, WAIT_FOR_JOB]),
+			...toolProperties(TOOL_DESCRIPTIONS, [CREATE_JOB, WAIT_FOR_JOB]),
 		],
 	};
 

@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, jobIdProperty, jobOptionsProperty, waitProperties } from '../shared/descriptions';
+import { CREATE_JOB, GET_JOB, TOOL_RETURNS, WAIT_FOR_JOB, jobIdProperty, jobOptionsProperty, toolProperties, waitProperties } from '../shared/descriptions';
 import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
 import { buildCreateRequest } from './actions/createJob';
 import { GET_RESULTS, getResults, getResultsProperties } from './actions/getResults';
@@ -10,6 +10,13 @@ import { pixxelProvider } from './pixxelProvider';
 import { projectIdProperty, searchProjects, searchWorkflows, workflowProperty } from './workflowSelection';
 
 const defaults = pixxelProvider.waitDefaults;
+const TOOL_DESCRIPTIONS = {
+	[CREATE_JOB]: 'Start a job of a Pixxel Aurora workflow (a satellite-imagery analysis that can run for hours).' + TOOL_RETURNS,
+	[GET_JOB]: 'Look up a job of a Pixxel Aurora workflow by its jobId.' + TOOL_RETURNS,
+	[WAIT_FOR_JOB]: 'Wait a short while for a Pixxel Aurora job (by jobId) to finish; if it is still running (done false), look it up again after nextCheckInSeconds.' + TOOL_RETURNS,
+	[LIST_JOBS]: 'List the jobs of a Pixxel Aurora workflow, newest first, one item per job.' + TOOL_RETURNS,
+	[GET_RESULTS]: "Get a link to a ZIP of a finished Pixxel Aurora job's inputs and outputs." + TOOL_RETURNS,
+};
 
 /** Pixxel jobs have no output links until Get Results packages them, so only it offers downloads. */
 function optionsProperties(): INodeProperties[] {
@@ -66,6 +73,7 @@ export class Pixxel implements INodeType {
 			...getResultsProperties,
 			...waitProperties(defaults, [CREATE_JOB]),
 			...optionsProperties(),
+			...toolProperties(TOOL_DESCRIPTIONS, [CREATE_JOB, WAIT_FOR_JOB]),
 		],
 	};
 

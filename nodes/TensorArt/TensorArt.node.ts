@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { customApiCallOption, jobIdProperty, jobOptionsProperty, waitProperties } from '../shared/descriptions';
+import { TOOL_RETURNS, customApiCallOption, jobIdProperty, jobOptionsProperty, toolProperties, waitProperties } from '../shared/descriptions';
 import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
 import { cancelJob } from './actions/cancelJob';
 import { checkParams } from './actions/checkParams';
@@ -24,6 +24,16 @@ import { tensorArtProvider } from './tensorArtProvider';
 const defaults = tensorArtProvider.waitDefaults;
 const CREATE_OPERATIONS = [CREATE_JOB, CREATE_JOB_FROM_TEMPLATE];
 const JOB_OPERATIONS = [...CREATE_OPERATIONS, GET_JOB, WAIT_FOR_JOB, CANCEL_JOB];
+const TOOL_DESCRIPTIONS = {
+	[CREATE_JOB]: 'Start a Tensor.Art job that runs a ComfyUI workflow given as API-format params.' + TOOL_RETURNS,
+	[CREATE_JOB_FROM_TEMPLATE]: 'Start a Tensor.Art job from a workflow template and field values.' + TOOL_RETURNS,
+	[GET_JOB]: 'Look up a Tensor.Art job by its jobId.' + TOOL_RETURNS,
+	[WAIT_FOR_JOB]: 'Wait a short while for a Tensor.Art job (by jobId) to finish; if it is still running (done false), look it up again after nextCheckInSeconds.' + TOOL_RETURNS,
+	[CANCEL_JOB]: 'Cancel a Tensor.Art job by its jobId.' + TOOL_RETURNS,
+	[CHECK_PARAMS]: 'Check ComfyUI API-format params with Tensor.Art before running them. Returns valid (true or false), the reason when not, and the price in credits.',
+	[GET_TEMPLATE]: 'Get a Tensor.Art workflow template by its ID. Returns its name and the fields that can be set.',
+	[UPLOAD_IMAGE]: "Upload an image from the input's binary data to Tensor.Art. Returns its resourceId, to use as an image input in params.",
+};
 
 /** The shared job options plus TAMS's create options, in the alphabetical order n8n shows. */
 function optionsProperty(): INodeProperties {
@@ -110,6 +120,7 @@ export class TensorArt implements INodeType {
 			...uploadImageProperties,
 			...waitProperties(defaults, CREATE_OPERATIONS),
 			optionsProperty(),
+			...toolProperties(TOOL_DESCRIPTIONS, [...CREATE_OPERATIONS, WAIT_FOR_JOB]),
 		],
 	};
 

@@ -30,6 +30,39 @@ export function labelOf(labels: Record<string, string>, parameter = 'operation')
 	return `${JSON.stringify(all)}[$parameter["${parameter}"]] || $parameter["${parameter}"]`;
 }
 
+/** What every job action gives back, for the descriptions an AI agent reads. */
+export const TOOL_RETURNS =
+	' Returns the job as JSON: jobId, status (queued, running, succeeded, failed or canceled), done, progress, outputs (the result files\' URLs), error, and nextCheckInSeconds while it is not done.';
+
+/**
+ * The two settings a node has only as a tool of n8n's AI Agent: the description the agent reads
+ * (one per action, an expression so it follows the chosen action), and how long a wait may hold
+ * the agent before it answers with the job still running.
+ */
+export function toolProperties(descriptions: Record<string, string>, waitOperations: string[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Description',
+			name: 'toolDescription',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: `={{ ${labelOf(descriptions)} }}`,
+			description: 'What the AI agent reads about this tool: what it does and what it returns',
+			displayOptions: { show: { '@tool': [true] } },
+		},
+		{ ...toolTimeoutField, displayOptions: { show: { '@tool': [true], operation: waitOperations } } },
+	];
+}
+
+export const toolTimeoutField = {
+	displayName: 'Tool Timeout (Seconds)',
+	name: 'toolTimeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 60,
+	description: 'Longest wait as a tool; a job still running then comes back with done = false and nextCheckInSeconds, to check again later',
+} satisfies INodeProperties;
+
 /**
  * The Job ID of Get / Wait For / Cancel: nearly always the "jobId" of the item a create or a
  * list put out, so that is the default.

@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CUSTOM_API_CALL, jobOptionsProperty, waitFields } from './descriptions';
+import { CUSTOM_API_CALL, jobOptionsProperty, toolTimeoutField, waitFields } from './descriptions';
 import { DEFAULT_PARALLEL_DOWNLOADS, Transfers } from './downloads';
 import type { NormalizedJob } from './JobItem';
 import type { JobProvider, JobRef, ProviderRequest, WaitDefaults } from './JobProvider';
 import type { JobReading } from './ProviderClient';
 import { DEADLINE_REACHED, ProviderClient } from './ProviderClient';
-import { checkedCollection } from './parameters';
+import { checkedCollection, checkedParameter } from './parameters';
 import type { PollScheduleOptions } from './pollSchedule';
 import { nextPollDelayMs } from './pollSchedule';
 import type { ItemResult } from './runItems';
@@ -75,16 +75,28 @@ export async function executeJobOperation(
 	const transfers = new Transfers(this, () => client.baseUrl, options.maxParallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS);
 	const ctx: OperationContext = { fn: this, client, transfers };
 	const maxParallel = options.maxParallel ?? 1000;
+	// n8n's AI Agent runs a node as a tool with a context that says so (older n8n has no such call).
+	const isTool = typeof this.isToolExecution === 'function' && this.isToolExecution();
 	return [
 		await runForEachItem(this, { maxParallel, stopOthers }, async (itemIndex) => {
 			// Settings an expression made unusable (a timeout of "soon" would never end a wait) stop the item first.
+			const wait = checkedCollection(this, 'waitSettings', itemIndex, 'Wait Settings', waitSettingFields) as WaitSettings;
 			const settings: ItemSettings = {
 				options: checkedCollection(this, 'options', itemIndex, 'Options', optionFields) as JobOptions,
-				wait: checkedCollection(this, 'waitSettings', itemIndex, 'Wait Settings', waitSettingFields) as WaitSettings,
+				wait: isTool ? asToolWait(this, itemIndex, wait, provider.waitDefaults) : wait,
 			};
 			return await run(ctx, itemIndex, settings);
 		}),
 	];
+}
+
+/**
+ * As a tool, a wait holds the agent only up to the tool timeout, and a job still running then is
+ * an answer (done: false, with nextCheckInSeconds), not an error: the agent can check it later.
+ */
+function asToolWait(fn: IExecuteFunctions, itemIndex: number, wait: WaitSettings, defaults: WaitDefaults): WaitSettings {
+	const toolTimeoutMinutes = (checkedParameter(fn, toolTimeoutField, itemIndex) as number) / 60;
+	return { ...wait, timeout: Math.min(wait.timeout ?? defaults.timeoutMinutes, toolTimeoutMinutes), onTimeout: 'output' };
 }
 
 export const getJob: JobOperation = async (ctx, itemIndex, settings) => {

@@ -94,6 +94,14 @@ export function checkedCollection(fn: IExecuteFunctions, name: string, itemIndex
 	return values;
 }
 
+/** Reads a parameter of one item, checked against its field as `checkedCollection` checks each setting. */
+export function checkedParameter(fn: IExecuteFunctions, field: INodeProperties, itemIndex: number): unknown {
+	const value = fn.getNodeParameter(field.name, itemIndex, field.default) as unknown;
+	const checked = checkedSetting(field, value);
+	if ('rule' in checked) throw invalidValue(fn.getNode(), itemIndex, field.displayName, `${checked.rule}, not ${describeValue(value)}`);
+	return checked.value;
+}
+
 function checkedSetting(field: INodeProperties, value: unknown): { value: unknown } | { rule: string } {
 	switch (field.type) {
 		case 'number': {
