@@ -76,30 +76,19 @@ registerNodeType(TEST_AGENT_TYPE, {
 /** A workflow of the test agent with node `name` of ours connected as its tool, set up with `parameters`. */
 export function agentWithTool(name: string, parameters: IDataObject, toolArgs: IDataObject): WorkflowJson {
 	const toolType = registerToolType(name);
-	const toolNode: INode = {
-		id: 'tool',
-		name: 'Job tool',
-		type: toolType,
+	const node = (nodeName: string, type: string, nodeParameters: IDataObject, y: number): INode => ({
+		id: nodeName,
+		name: nodeName,
+		type,
 		typeVersion: 1,
-		position: [0, 200],
-		parameters: deepCopy(parameters) as INode['parameters'],
-		credentials: Object.fromEntries(
-			(createWorkflow({ nodes: [], connections: {} }).nodeTypes.getByNameAndVersion(toolType).description.credentials ?? []).map((credential) => [
-				credential.name,
-				{ id: credential.name, name: credential.name },
-			]),
-		),
-	};
-	const agent: INode = {
-		id: 'agent',
-		name: 'Agent',
-		type: TEST_AGENT_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { toolArgs: JSON.stringify(toolArgs) },
-	};
+		position: [0, y],
+		parameters: deepCopy(nodeParameters) as INode['parameters'],
+	});
+	const credentials = createWorkflow({ nodes: [], connections: {} }).nodeTypes.getByNameAndVersion(toolType).description.credentials ?? [];
+	const tool = { ...node('Job tool', toolType, parameters, 200), credentials: Object.fromEntries(credentials.map(({ name }) => [name, { id: name, name }])) };
+	const agent = node('Agent', TEST_AGENT_TYPE, { toolArgs: JSON.stringify(toolArgs) }, 0);
 	return {
-		nodes: [agent, toolNode],
-		connections: { [toolNode.name]: { [NodeConnectionTypes.AiTool]: [[{ node: agent.name, type: NodeConnectionTypes.AiTool, index: 0 }]] } },
+		nodes: [agent, tool],
+		connections: { [tool.name]: { [NodeConnectionTypes.AiTool]: [[{ node: agent.name, type: NodeConnectionTypes.AiTool, index: 0 }]] } },
 	};
 }
