@@ -12,6 +12,15 @@ import { PACKAGE_NAME, repoRoot, runWorkflow } from '../test/harness/engine';
 import { startSimulators } from '../test/simulator';
 
 const examplesDir = path.join(repoRoot, 'examples');
+/** The examples in the order the README shows them; any others follow by name. */
+const README_ORDER = ['tensorart-scheduled-generation.json', 'pixxel-long-job.json', 'aetherforge-upscale.json', 'all-providers.json'];
+
+function exampleFiles(): string[] {
+	const rank = (name: string) => (README_ORDER.includes(name) ? README_ORDER.indexOf(name) : README_ORDER.length);
+	return readdirSync(examplesDir)
+		.filter((name) => name.endsWith('.json'))
+		.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
 
 function table(rows: string[][]): string {
 	const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
@@ -34,31 +43,47 @@ async function main() {
 	const simulators = await startSimulators();
 	console.log(`Provider simulator on ${simulators.server.url}\n`);
 	let failures = 0;
-	for (const file of readdirSync(examplesDir).filter((name) => name.endsWith('.json')).sort()) {
+	for (const file of exampleFiles()) {
 		const workflow = JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')) as WorkflowJson & { name: string };
 		const started = Date.now();
 		const { run, error } = await runWorkflow(workflow, { credentials: simulators.credentials });
 		const seconds = ((Date.now() - started) / 1000).toFixed(1);
 		console.log(`${workflow.name}  (${file}, ${seconds} s)${error ? `\n  FAILED: ${error.message}` : ''}`);
 		if (error) failures++;
-		const rows = [['node', 'provider', 'job id', 'status', 'progress', 'outputs']];
+		// One row per run of a node (Get Job in a Wait loop runs several times), in the order they ran.
+		const steps: Array<{ startTime: number; rows: string[][] }> = [];
 		for (const node of workflow.nodes) {
-			// A node in a loop (Get Job after a Wait) runs several times: one row per run.
 			const runs = run.data.resultData.runData[node.name] ?? [];
 			for (const [runIndex, task] of runs.entries()) {
 				const label = runs.length > 1 ? `${node.name} #${runIndex + 1}` : node.name;
 				const outputs = (task.data?.main ?? []).map((items) => items ?? []);
-				if (!node.type.startsWith(`${PACKAGE_NAME}.`)) {
-					if (outputs.length > 1) rows.push([label, '', '', `items per output: ${outputs.map((items) => items.length).join(' / ')}`, '', '']);
+				if (node.type.startsWith(`${PACKAGE_NAME}.`)) {
+					steps.push({ startTime: task.startTime, rows: outputs.flat().map((item) => jobRow(label, item)) });
 					continue;
 				}
-				rows.push(...outputs.flat().map((item) => jobRow(label, item)));
+				const step = describeStep(workflow, node, outputs, task.executionTime);
+				if (step) steps.push({ startTime: task.startTime, rows: [[label, '', '', '', '', step]] });
 			}
 		}
+		steps.sort((a, b) => a.startTime - b.startTime);
+		const rows = [['node', 'provider', 'job id', 'status', 'progress', 'outputs'], ...steps.flatMap((step) => step.rows)];
 		console.log(table(rows) + '\n');
 	}
 	await simulators.stop();
 	process.exit(failures > 0 ? 1 : 0);
+}
+
+/** n8n's own nodes worth a row: where an IF sent the items, how long a Wait node waited. */
+function describeStep(workflow: WorkflowJson, node: WorkflowJson['nodes'][number], outputs: INodeExecutionData[][], executionTimeMs: number): string | undefined {
+	const count = (index: number) => `${outputs[index]?.length ?? 0} item${outputs[index]?.length === 1 ? '' : 's'}`;
+	const next = (index: number) => workflow.connections[node.name]?.main?.[index]?.map((target) => target.node).join(', ') || 'nothing';
+	if (node.type === 'n8n-nodes-base.if') return `true: ${count(0)} → ${next(0)}; false: ${count(1)} → ${next(1)}`;
+	if (node.type === 'n8n-nodes-base.wait') {
+		const asked = outputs[0]?.[0]?.json.nextCheckInSeconds;
+		return `waited ${(executionTimeMs / 1000).toFixed(1)} s${asked === undefined ? '' : ` (nextCheckInSeconds: ${String(asked)})`}, then → ${next(0)}`;
+	}
+	if (outputs.length > 1) return `items per output: ${outputs.map((items) => items.length).join(' / ')}`;
+	return undefined;
 }
 
 function jobRow(label: string, { json, ...item }: INodeExecutionData): string[] {
