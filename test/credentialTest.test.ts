@@ -74,6 +74,11 @@ describe.each(CASES)('$type', (credential) => {
 		expect(await testCredential(credential.type, credential.withBaseUrl(credential.otherProvider()))).toMatchObject({ status: 'Error' });
 	});
 
+	test('fails on an http:// base URL to a public host without sending the key', async () => {
+		const result = await testCredential(credential.type, credential.withBaseUrl('http://api.example.com'));
+		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/cannot be used: its base URL is http:\/\/ to api\.example\.com, a public host, so the key would travel unencrypted/) });
+	});
+
 	test('fails on a host nothing listens on', async () => {
 		expect(await testCredential(credential.type, credential.withBaseUrl('http://127.0.0.1:9'))).toMatchObject({ status: 'Error' });
 	});

@@ -66,8 +66,10 @@ export async function authenticateTamsRequest(
 	const nonce = randomBytes(16).toString('hex');
 	const toSign = [String(requestOptions.method ?? 'GET').toUpperCase(), signedPathOf(url), timestamp, nonce, bodyText].join('\n');
 	const signature = sign('sha256', Buffer.from(toSign, 'utf8'), readPrivateKey(credentials.privateKey)!).toString('base64');
-	headers.Authorization = `TAMS-SHA256-RSA app_id=${textOf(credentials.appId)},nonce_str=${nonce},timestamp=${timestamp},signature=${signature}`;
-	return { ...requestOptions, url, qs: undefined, body, headers };
+	return withAuthorization(
+		{ ...requestOptions, url, qs: undefined, body, headers },
+		`TAMS-SHA256-RSA app_id=${textOf(credentials.appId)},nonce_str=${nonce},timestamp=${timestamp},signature=${signature}`,
+	);
 }
 
 /**

@@ -1,7 +1,14 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-/** The request with its Authorization header set to `value`, the other headers kept. */
+import { baseUrlProblem } from './linkPolicy';
+
+/**
+ * The request with its Authorization header set to `value`, the other headers kept. Refused
+ * where the key would cross the internet unencrypted, the credential's Test included.
+ */
 export function withAuthorization(requestOptions: IHttpRequestOptions, value: string): IHttpRequestOptions {
+	const problem = baseUrlProblem(requestOptions.baseURL || requestOptions.url);
+	if (problem) throw new Error(`The credential cannot be used: ${problem}`);
 	return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: value } };
 }
 
