@@ -1,0 +1,103 @@
+// Row 5 of the bench (Download Outputs of a 1 GiB file) in a real, headless n8n (as installed by
+// test/e2e/install-n8n.sh), with n8n's default binary data mode of that version: the packed
+// package installed as n8n installs a community package, a stored Tensor.Art credential, and the
+// provider simulator in this process making the file's bytes as it sends them. The n8n process's
+// RSS is read from /proc every 20 ms: its growth is the peak after the node's first request to
+// the simulator over the last reading before it. The stored file's size is checked.
+//
+//   npm run bench:n8n:download [-- --n8n 1]     (after `npm run e2e:install`; packs dist/ as it is)
+//   node test/e2e/download-memory.mjs pkg.tgz [--n8n 2|1] [--mib 1024] [--binary-mode database]
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runN8n } from './n8n-runner.mjs';
+import { PACKAGE_NAME, ROOT, startSimulator } from './examples.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const given = args.find((arg) => arg.endsWith('.tgz'));
+const tarball = given ?? packed();
+const version = option('--n8n', '2');
+const size = Number(option('--mib', '1024')) * 1024 * 1024;
+// n8n's N8N_DEFAULT_BINARY_DATA_MODE; unset, the version's default (filesystem on 2.x).
+const binaryMode = option('--binary-mode', undefined);
+const WORKFLOW_ID = 'downloadMemory1';
+
+function packed() {
+	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-download-'));
+	const output = execFileSync('npm', ['pack', '--silent', '--pack-destination', folder], { cwd: ROOT, encoding: 'utf8' });
+	return path.join(folder, output.trim().split('\n').pop());
+}
+
+/** The RSS (bytes) of the n8n process executing our workflow, or undefined while there is none. */
+function n8nRss() {
+	for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+		try {
+			if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`--id=${WORKFLOW_ID}`)) continue;
+			const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+			if (kb) return Number(kb[1]) * 1024;
+		} catch {
+			// The process ended between the listing and the read.
+		}
+	}
+	return undefined;
+}
+
+const sim = await startSimulator();
+sim.tensorArt.jobs.defaultScript = { queueMs: 0, runMs: 0, outcome: 'succeeded', outputCount: 1 };
+const job = sim.tensorArt.addJob('990000000000000001', sim.server.clock.now());
+job.extra.outputUrls.push(sim.server.addGeneratedFile('output.mp4', size, 'video/mp4'));
+const credential = { id: 'tamsDownload', name: 'Tensor.Art (simulator)', type: 'tensorArtApi', data: { ...sim.credentials.tensorArtApi } };
+const workflow = {
+	id: WORKFLOW_ID,
+	name: 'Download a large output',
+	nodes: [
+		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'get',
+			name: 'Get Job',
+			type: `${PACKAGE_NAME}.tensorArt`,
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: { resource: 'job', operation: 'getJob', jobId: job.id, options: { downloadOutputs: true } },
+			credentials: { tensorArtApi: { id: credential.id, name: credential.name } },
+		},
+	],
+	connections: { Start: { main: [[{ node: 'Get Job', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+};
+
+const samples = [];
+const sampler = setInterval(() => {
+	const rss = n8nRss();
+	if (rss !== undefined) samples.push({ at: Date.now(), rss });
+}, 20);
+try {
+	const env = binaryMode ? { N8N_DEFAULT_BINARY_DATA_MODE: binaryMode } : {};
+	const run = await runN8n({ version, tarball: path.resolve(tarball), credentials: [credential], workflows: [workflow], env, timeoutMs: 600_000 });
+	clearInterval(sampler);
+	const [execution] = run.executions;
+	if (execution.status !== 'success') throw new Error(`${execution.id}: ${JSON.stringify(execution.error)}`);
+	const binary = execution.nodes['Get Job'][0].outputs[0][0].binary?.data;
+	const firstRequest = sim.server.log.find((entry) => entry.prefix === '/tams');
+	const before = samples.filter((sample) => sample.at <= firstRequest.at).pop();
+	const peak = Math.max(...samples.filter((sample) => sample.at >= firstRequest.at).map((sample) => sample.rss));
+	const figures = {
+		n8n: run.n8nVersion,
+		binary_mode: binaryMode ?? 'default',
+		file_mib: size / 1024 / 1024,
+		stored_bytes: binary?.bytes ?? null,
+		stored_size: binary?.fileSize ?? null,
+		rss_before_mb: Math.round(before.rss / 1024 / 1024),
+		rss_peak_mb: Math.round(peak / 1024 / 1024),
+		download_rss_growth_mb: Math.round((peak - before.rss) / 1024 / 1024),
+	};
+	if (binary?.bytes !== size) throw new Error(`the stored file is ${binary?.bytes} bytes (${binary?.fileSize}), not ${size}`);
+	console.log(`Download Outputs of ${figures.file_mib} MiB in n8n ${run.n8nVersion}: RSS ${figures.rss_before_mb} → ${figures.rss_peak_mb} MB (growth ${figures.download_rss_growth_mb} MB), stored ${figures.stored_size}`);
+	console.log(JSON.stringify(figures));
+} finally {
+	clearInterval(sampler);
+	await sim.stop();
+	if (!given) rmSync(path.dirname(tarball), { recursive: true, force: true });
+}
