@@ -82,7 +82,7 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
 		return undefined;
 	}
 	// A name without a dot, or under a local-only suffix, is a machine of the local network (a Docker service, a LAN host).
-	const localName = /^[^.]+$|\.(local|internal|lan|home\.arpa)$/i.test(url.hostname);
+	const localName = addressKind(url.hostname) === undefined && /^[^.]+$|\.(local|internal|lan|home\.arpa)$/i.test(url.hostname);
 	if (url.protocol === 'http:' && hostKind(url.hostname) === 'public' && !localName) {
 		return `its base URL is http:// to ${url.hostname}, a public host, so the key would travel unencrypted. Use https://, or http:// only for a proxy on this machine or a private network`;
 	}
