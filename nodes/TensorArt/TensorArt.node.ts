@@ -1,8 +1,18 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
+import { CALLBACK_WEBHOOKS, WAIT_MODE_CALLBACK, WAIT_MODE_POLL, receiveCallback } from '../shared/callbackWait';
 import { TOOL_RETURNS, customApiCallOption, jobIdProperty, jobOptionsProperty, toolProperties, waitProperties } from '../shared/descriptions';
-import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
+import type { JobOptions } from '../shared/operations';
+import { createJob, executeJobOperation, getJob, outputOnResume, waitForJob } from '../shared/operations';
 import { cancelJob } from './actions/cancelJob';
 import { checkParams } from './actions/checkParams';
 import { buildCreateRequest, createOptions, paramsProperty } from './actions/createJob';
@@ -58,6 +68,8 @@ export class TensorArt implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'tensorArtApi', required: true }],
+		webhooks: CALLBACK_WEBHOOKS,
+		waitingNodeTooltip: 'Waiting for Tensor.Art to call back that the jobs have ended (at the latest until the Timeout in the wait settings, then the unfinished jobs are output with done = false)',
 		properties: [
 			{
 				displayName: 'Resource',
@@ -119,10 +131,51 @@ export class TensorArt implements INodeType {
 			jobIdProperty('881417947308949275', 'The ID of the job as text, as Create outputs it in "jobId"', [GET_JOB, WAIT_FOR_JOB, CANCEL_JOB]),
 			...uploadImageProperties,
 			...waitProperties(defaults, CREATE_OPERATIONS),
+			{
+				displayName: 'Wait By',
+				name: 'waitMode',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Poll', value: WAIT_MODE_POLL, description: 'Check the jobs\' status at growing intervals; the worker stays busy' },
+					{
+						name: 'Callback, Polling as Fallback',
+						value: WAIT_MODE_CALLBACK,
+						description:
+							'Tensor.Art calls this n8n back when the jobs end; the execution waits in the database meanwhile. n8n must be reachable from the internet (WEBHOOK_URL).',
+					},
+				],
+				default: WAIT_MODE_POLL,
+				description: 'How to learn that the jobs have ended. With a callback, jobs still running at the Timeout are output with done = false and nextCheckInSeconds, for Wait For Job to finish.',
+				displayOptions: { show: { operation: CREATE_OPERATIONS, waitForCompletion: [true] } },
+			},
 			optionsProperty(),
 			...toolProperties(TOOL_DESCRIPTIONS, [...CREATE_OPERATIONS, WAIT_FOR_JOB]),
 		],
 	};
+
+	/**
+	 * n8n calls these only for webhooks it must register at a service when a workflow is
+	 * activated. The callback webhook is handed to TAMS with each job, so there is nothing to do.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(): Promise<boolean> {
+				return true;
+			},
+			async create(): Promise<boolean> {
+				return true;
+			},
+			async delete(): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const options = this.getNodeParameter('options', {}) as JobOptions;
+		return await receiveCallback.call(this, tensorArtProvider, outputOnResume(this, options), options);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeJobOperation.call(this, tensorArtProvider, {

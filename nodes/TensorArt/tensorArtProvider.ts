@@ -140,6 +140,9 @@ export const tensorArtProvider: JobProvider = {
 		};
 	},
 
+	// TAMS calls runningNotifyUrl as the job runs and when it ends (PROVIDERS.md §1; its body is undocumented).
+	withNotifyUrl: (request, url) => ({ ...request, body: { ...request.body, runningNotifyUrl: url } }),
+
 	mapStatus: (providerStatus) => STATUSES[providerStatus.toUpperCase()],
 
 	readError(statusCode, body): ProviderErrorInfo {

@@ -86,6 +86,8 @@ export interface JobProvider {
 	readCreatedJob?(body: unknown): JobSnapshot;
 	/** The reply as the item's `raw` shows it, where the wire form is unreadable (Pixxel's byte arrays). */
 	readableRaw?(body: unknown): unknown;
+	/** The create request with a URL the provider calls as the job changes status (callback mode); only providers that call back have it. */
+	withNotifyUrl?(request: ProviderRequest, url: string): ProviderRequest;
 	/** Maps the provider's status word; undefined for a status this package does not know. */
 	mapStatus(providerStatus: string): JobStatus | undefined;
 	readError(statusCode: number, body: unknown): ProviderErrorInfo;

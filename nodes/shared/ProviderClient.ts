@@ -5,6 +5,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IPollFunctions,
+	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -17,7 +18,7 @@ import { baseUrlProblem } from './linkPolicy';
 import { secretValues, withoutSecrets } from './secrets';
 import { RequestBudget, Sleeper, backoffDelayMs, retryAfterMs } from './timing';
 
-export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 export interface ClientOptions {
 	requestTimeoutMs?: number;

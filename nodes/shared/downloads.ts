@@ -1,4 +1,4 @@
-import type { IBinaryData, IBinaryKeyData, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IBinaryData, IBinaryKeyData, IDataObject, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { NormalizedJob } from './JobItem';
@@ -28,7 +28,8 @@ export class Transfers {
 	private policy?: Promise<LinkPolicy>;
 
 	constructor(
-		private readonly fn: IExecuteFunctions,
+		/** A webhook's context too: a callback resumes a waiting execution with the jobs' outputs. */
+		private readonly fn: IExecuteFunctions | IWebhookFunctions,
 		/** The credential's base URL (read once a provider request was made): its kind of address unlocks links on that kind. */
 		private readonly baseUrl: () => string | undefined,
 		private readonly maxParallel = DEFAULT_PARALLEL_DOWNLOADS,
@@ -174,7 +175,7 @@ export class Transfers {
 				ignoreHttpStatusErrors: true,
 				disableFollowRedirect: true,
 				timeout: TRANSFER_TIMEOUT_MS,
-				abortSignal: this.fn.getExecutionCancelSignal(),
+				abortSignal: 'getExecutionCancelSignal' in this.fn ? this.fn.getExecutionCancelSignal() : undefined,
 			});
 		} catch (error) {
 			throw networkFailure(networkReason(error, request.url));

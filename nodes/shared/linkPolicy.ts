@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 /**
  * The rules for every URL that comes out of a provider reply (output links, Pixxel's signed ZIP
@@ -147,7 +147,7 @@ function kindRefusal(host: string, kind: AddressKind, { baseKind }: LinkPolicy):
  * instance's SSRF setting). An address n8n itself blocks comes back marked, so this policy
  * judges it (a proxy's own kind of address stays allowed) or refuses it as n8n would. n8n 1.x offers none: there only literal addresses are judged.
  */
-export function n8nResolver(fn: IExecuteFunctions): ResolveHost | undefined {
+export function n8nResolver(fn: IExecuteFunctions | IWebhookFunctions): ResolveHost | undefined {
 	const getFilter = (fn.helpers as Partial<IExecuteFunctions['helpers']>).getSecureEgressFilter;
 	if (typeof getFilter !== 'function') return undefined;
 	const lookup = getFilter.call(fn.helpers, 'enforced').createSecureLookup();

@@ -1,6 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { CallbackWait } from './callbackWait';
+import { WAIT_MODE_CALLBACK, registerCallbackWait } from './callbackWait';
 import { CUSTOM_API_CALL, jobOptionsProperty, toolTimeoutField, waitFields } from './descriptions';
 import { DEFAULT_PARALLEL_DOWNLOADS, Transfers } from './downloads';
 import type { NormalizedJob } from './JobItem';
@@ -18,6 +20,8 @@ export interface OperationContext {
 	client: ProviderClient;
 	/** The run's downloads and uploads of files at links from provider replies. */
 	transfers: Transfers;
+	/** Set when the creates of this run wait for the provider's callbacks instead of polling. */
+	callback?: CallbackWait;
 }
 
 /** An item's Options and Wait Settings, read and checked once before its action runs. */
@@ -29,7 +33,7 @@ export interface ItemSettings {
 /** One action of a node, run for one input item. */
 export type JobOperation = (ctx: OperationContext, itemIndex: number, settings: ItemSettings) => Promise<ItemResult>;
 
-interface JobOptions {
+export interface JobOptions {
 	downloadOutputs?: boolean;
 	binaryPropertyName?: string;
 	includeRaw?: boolean;
@@ -74,20 +78,34 @@ export async function executeJobOperation(
 	});
 	const transfers = new Transfers(this, () => client.baseUrl, options.maxParallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS);
 	const ctx: OperationContext = { fn: this, client, transfers };
+	if (provider.withNotifyUrl && waitsForCallbacks(this)) {
+		// One wait for the whole run, its limit the first item's Timeout.
+		const { timeout } = checkedCollection(this, 'waitSettings', 0, 'Wait Settings', waitSettingFields) as WaitSettings;
+		ctx.callback = await registerCallbackWait(this, client, timeout ?? provider.waitDefaults.timeoutMinutes);
+	}
 	const maxParallel = options.maxParallel ?? 1000;
 	// n8n's AI Agent runs a node as a tool with a context that says so (older n8n has no such call).
 	const isTool = typeof this.isToolExecution === 'function' && this.isToolExecution();
-	return [
-		await runForEachItem(this, { maxParallel, stopOthers }, async (itemIndex) => {
-			// Settings an expression made unusable (a timeout of "soon" would never end a wait) stop the item first.
-			const wait = checkedCollection(this, 'waitSettings', itemIndex, 'Wait Settings', waitSettingFields) as WaitSettings;
-			const settings: ItemSettings = {
-				options: checkedCollection(this, 'options', itemIndex, 'Options', optionFields) as JobOptions,
-				wait: isTool ? asToolWait(this, itemIndex, wait, provider.waitDefaults) : wait,
-			};
-			return await run(ctx, itemIndex, settings);
-		}),
-	];
+	const items = await runForEachItem(this, { maxParallel, stopOthers }, async (itemIndex) => {
+		// Settings an expression made unusable (a timeout of "soon" would never end a wait) stop the item first.
+		const wait = checkedCollection(this, 'waitSettings', itemIndex, 'Wait Settings', waitSettingFields) as WaitSettings;
+		const settings: ItemSettings = {
+			options: checkedCollection(this, 'options', itemIndex, 'Options', optionFields) as JobOptions,
+			wait: isTool ? asToolWait(this, itemIndex, wait, provider.waitDefaults) : wait,
+		};
+		return await run(ctx, itemIndex, settings);
+	});
+	await ctx.callback?.park(items);
+	return [items];
+}
+
+/**
+ * A create with "Wait for Completion" whose wait is the provider's callback. A tool's answer
+ * cannot wait for a callback, so a tool polls up to its timeout.
+ */
+function waitsForCallbacks(fn: IExecuteFunctions): boolean {
+	if (typeof fn.isToolExecution === 'function' && fn.isToolExecution()) return false;
+	return fn.getNodeParameter('waitForCompletion', 0, false) === true && fn.getNodeParameter('waitMode', 0, '') === WAIT_MODE_CALLBACK;
 }
 
 /**
@@ -139,11 +157,12 @@ export function createJob(
 	buildRequest: (fn: IExecuteFunctions, itemIndex: number) => Promise<ProviderRequest> | ProviderRequest,
 ): JobOperation {
 	return async (ctx, itemIndex, settings) => {
-		const { fn, client } = ctx;
-		const request = await buildRequest(fn, itemIndex);
+		const { fn, client, callback } = ctx;
+		let request = await buildRequest(fn, itemIndex);
+		if (callback) request = client.provider.withNotifyUrl!(request, callback.notifyUrl);
 		const body = await client.request(request, { itemIndex });
 		let { job } = client.toNormalizedJob(body, undefined, { itemIndex, includeRaw: settings.options.includeRaw }, request);
-		if (fn.getNodeParameter('waitForCompletion', itemIndex, false) && !job.done) {
+		if (!callback && fn.getNodeParameter('waitForCompletion', itemIndex, false) && !job.done) {
 			job = await waitUntilDone(fn, client, { jobId: job.jobId, workflowId: job.workflowId ?? undefined }, itemIndex, settings);
 		} else {
 			suggestNextCheck(job, pollSchedule(settings.wait, client.provider.waitDefaults));
@@ -234,9 +253,21 @@ function timedOut(
 	);
 }
 
+/**
+ * What a provider's callback webhook makes of a job that ended while the execution waited:
+ * the item Poll mode outputs, with the options as the resumed node reads them.
+ */
+export function outputOnResume(fn: IWebhookFunctions, options: JobOptions) {
+	let transfers: Transfers | undefined;
+	return async (job: NormalizedJob, itemIndex: number, client: ProviderClient): Promise<INodeExecutionData> => {
+		transfers ??= new Transfers(fn, () => client.baseUrl, options.maxParallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS);
+		return await toOutputItem({ transfers }, job, itemIndex, options);
+	};
+}
+
 /** The output item of a job: the normalized job, with its outputs as binary data if the options ask for it. */
 export async function toOutputItem(
-	{ transfers }: OperationContext,
+	{ transfers }: Pick<OperationContext, 'transfers'>,
 	job: NormalizedJob,
 	itemIndex: number,
 	{ downloadOutputs, binaryPropertyName, maxDownloadSize }: JobOptions,

@@ -23,6 +23,14 @@ export interface JobScript {
 	outputCount?: number;
 	/** Output kind for providers that have several (TAMS images or videos). */
 	outputKind?: 'image' | 'video';
+	/**
+	 * How a provider that calls back (TAMS runningNotifyUrl) does it: 'onChange' calls when the job
+	 * starts running and when it ends; 'twice' calls at the end twice; 'late' calls at the end
+	 * `lateCallbackMs` (real ms) late; 'early' calls once, right after the create, and never again;
+	 * 'never' does not call.
+	 */
+	callback?: 'onChange' | 'twice' | 'late' | 'early' | 'never';
+	lateCallbackMs?: number;
 }
 
 export type JobPhase = 'queued' | 'running' | 'finished' | 'vanished';

@@ -44,6 +44,19 @@ const BAD_AUTH_HEADER = { code: 100002, message: 'invalid authorization header' 
 
 const SIGNATURE_MAX_AGE_SECONDS = 300;
 
+/** A call the simulator made to a job's runningNotifyUrl, and how it was answered. */
+export interface TamsCallback {
+	jobId: string;
+	url: string;
+	/** The job status the call's body reports. */
+	reportedStatus: string;
+	/** Real time (epoch ms) the call was sent. */
+	at: number;
+	/** HTTP status of the answer, or the network error. */
+	answer?: number | string;
+	answeredAt?: number;
+}
+
 const rpcError = (status: number, code: number, message: string, reason?: string): SimReply => ({
 	status,
 	body: {
@@ -102,9 +115,17 @@ export class TensorArtSimulator implements ProviderSimulator {
 
 	private readonly recentRequests = new Map<string, number[]>();
 
+	/** Every call made to a runningNotifyUrl, in the order they were sent. */
+	readonly callbacks: TamsCallback[] = [];
+
+	private readonly pendingCallbacks = new Set<NodeJS.Timeout>();
+
 	reset(): void {
 		this.jobs.nextScripts.length = 0;
 		this.rateLimitPerSecond = undefined;
+		this.callbacks.length = 0;
+		for (const timer of this.pendingCallbacks) clearTimeout(timer);
+		this.pendingCallbacks.clear();
 	}
 
 	constructor(private readonly server: SimulatorServer) {
@@ -236,6 +257,7 @@ export class TensorArtSimulator implements ProviderSimulator {
 		const runningNotifyUrl = typeof body.runningNotifyUrl === 'string' ? body.runningNotifyUrl : undefined;
 		const job = this.jobs.create(id, now, { app, requestId, params, credits: priceOf(params), templateId, runningNotifyUrl, outputUrls: [] });
 		this.jobsByRequestId.set(`${app}\n${requestId}`, id);
+		if (runningNotifyUrl) this.scheduleCallbacks(job, runningNotifyUrl);
 		const created = this.jobJson(job, now);
 		// Just made: created, not yet in the queue's report.
 		if (created.status === 'WAITING') {
@@ -243,6 +265,53 @@ export class TensorArtSimulator implements ProviderSimulator {
 			delete created.waitingInfo;
 		}
 		return { status: 200, body: { job: created } };
+	}
+
+	/**
+	 * TAMS calls runningNotifyUrl as a job changes status; its body is undocumented, so the
+	 * simulator sends the job as GET /v1/jobs/{id} would show it then.
+	 */
+	private scheduleCallbacks(job: SimJob<TamsJobExtra>, url: string): void {
+		const { callback = 'onChange', queueMs, runMs, lateCallbackMs = 2000 } = job.script;
+		const speed = this.server.clock.speed;
+		const endMs = (queueMs + runMs) / speed;
+		const plan: Record<string, number[]> = {
+			onChange: [queueMs / speed, endMs],
+			twice: [queueMs / speed, endMs, endMs + 50],
+			late: [endMs + lateCallbackMs],
+			early: [0],
+			never: [],
+		};
+		for (const delayMs of plan[callback]) {
+			// A real-time timer set when the job was made: a moment after the change, so the job shows it.
+			const timer = setTimeout(() => {
+				this.pendingCallbacks.delete(timer);
+				void this.sendCallback(job, url);
+			}, delayMs + 5);
+			timer.unref();
+			this.pendingCallbacks.add(timer);
+		}
+	}
+
+	private async sendCallback(job: SimJob<TamsJobExtra>, url: string): Promise<void> {
+		const body = { job: this.jobJson(job, this.server.clock.now()) };
+		// An early call claims success: the node must not believe it.
+		if (job.script.callback === 'early') body.job.status = 'SUCCESS';
+		const entry: TamsCallback = { jobId: job.id, url, reportedStatus: String(body.job.status), at: Date.now() };
+		this.callbacks.push(entry);
+		// Tests and tools talk to loopback only.
+		if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) {
+			entry.answer = 'not sent: not a loopback address';
+			return;
+		}
+		try {
+			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+			await response.arrayBuffer();
+			entry.answer = response.status;
+		} catch (error) {
+			entry.answer = (error as Error).message;
+		}
+		entry.answeredAt = Date.now();
 	}
 
 	private checkParams(body: Record<string, unknown>): SimReply {

@@ -42,8 +42,8 @@ export const createOptions: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://example.com/webhook/tams',
 		description:
-			'URL Tensor.Art calls as the job runs (sent as runningNotifyUrl), e.g. {{ $execution.resumeUrl }} of a Wait node set to resume on a webhook call, followed by Get Job',
-		displayOptions: { show: { '/operation': [CREATE_JOB] } },
+			'URL Tensor.Art calls as the job runs (sent as runningNotifyUrl), e.g. {{ $execution.resumeUrl }} of a Wait node set to resume on a webhook call, followed by Get Job. "Wait By: Callback" sets it itself.',
+		displayOptions: { show: { '/operation': [CREATE_JOB] }, hide: { '/waitMode': ['callback'] } },
 	},
 	{
 		displayName: 'Request ID',

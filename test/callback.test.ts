@@ -1,0 +1,117 @@
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import { runWorkflow } from './harness/engine';
+import type { WorkflowRun } from './harness/engine';
+import { singleNodeWorkflow } from './harness/workflows';
+import type { ProviderSimulators } from './simulator';
+import { startSimulators } from './simulator';
+
+/*
+ * Callback mode in n8n's engine: what happens up to the park. The resume itself (n8n's waiting
+ * webhooks and its wait tracker) lives in n8n's server, so test/e2e/callback.e2e.mjs covers it.
+ */
+
+let sim: ProviderSimulators;
+beforeAll(async () => {
+	sim = await startSimulators();
+	sim.tensorArt.jobs.defaultScript = { queueMs: 2000, runMs: 3000, outcome: 'succeeded', outputCount: 1, callback: 'never' };
+});
+afterAll(async () => await sim.stop());
+beforeEach(() => sim.reset());
+
+const PARAMS = {
+	'5': { classType: 'EmptyLatentImage', inputs: { width: 512, height: 512, batch_size: 1 } },
+	'9': { classType: 'SaveImage', inputs: { images: ['5', 0] } },
+};
+
+const callbackCreate = (extra: IDataObject = {}): IDataObject => ({
+	resource: 'job',
+	operation: 'createJob',
+	params: JSON.stringify(PARAMS),
+	waitForCompletion: true,
+	waitMode: 'callback',
+	waitSettings: { timeout: 5, pollInterval: 2 },
+	...extra,
+});
+
+async function run(parameters: IDataObject, input: IDataObject[] = [{}], credentials: ICredentialDataDecryptedObject = sim.credentials.tensorArtApi): Promise<WorkflowRun> {
+	return await runWorkflow(singleNodeWorkflow('tensorArt', parameters), { credentials: { tensorArtApi: credentials }, input, mode: 'trigger' });
+}
+
+const creates = () => sim.server.log.filter((entry) => entry.prefix === '/tams' && entry.method === 'POST');
+
+describe('Tensor.Art Create Job, waiting by callback', () => {
+	test('every create carries the resume URL of this execution and node with a token; the execution parks until the Timeout', async () => {
+		const startedAt = Date.now();
+		const result = await run(callbackCreate(), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+		expect(result.error).toBeUndefined();
+		expect(result.run.status).toBe('waiting');
+		const waitTill = new Date(result.run.waitTill!).getTime();
+		expect(waitTill).toBeGreaterThanOrEqual(startedAt + 5 * 60_000);
+		expect(waitTill).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
+
+		const urls = creates().map((entry) => JSON.parse(entry.body).runningNotifyUrl as string);
+		expect(urls).toHaveLength(3);
+		expect(new Set(urls).size).toBe(1);
+		const url = new URL(urls[0]);
+		expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:5678/webhook-waiting/test-execution/node-1');
+		expect(url.searchParams.get('token')).toMatch(/^[0-9a-f]{64}$/);
+		// n8n 2.x signs its resume URLs.
+		expect(url.searchParams.get('signature')).toMatch(/^[0-9a-f]{64}$/);
+		// The token is no API key.
+		expect(urls[0]).not.toContain(String(sim.credentials.tensorArtApi.apiKey));
+		// Only the creates: no status request while the execution waits.
+		expect(sim.server.log.filter((entry) => entry.prefix === '/tams')).toHaveLength(3);
+	});
+
+	test('what n8n resumes the node with at the limit is every unfinished job with done = false and nextCheckInSeconds, paired with its input', async () => {
+		const result = await run(callbackCreate(), [{ n: 1 }, { n: 2 }]);
+		const parked = result.run.data.executionData!.nodeExecutionStack[0];
+		expect(parked.node.name).toBe('Job');
+		const fallback = parked.data.main[0]!;
+		expect(fallback.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		for (const { json } of fallback) {
+			expect(json).toMatchObject({ provider: 'tensorArt', done: false, status: 'queued', nextCheckInSeconds: 2 });
+			expect(json.jobId).toMatch(/^\d+$/);
+		}
+		expect(new Set(fallback.map(({ json }) => json.jobId)).size).toBe(2);
+		// The same items are the node's output now, as Create Job without waiting would give them.
+		expect(result.outputs.Job.map(({ json }) => json)).toEqual(fallback.map(({ json }) => json));
+	});
+
+	test('Create Job From Template also sends the resume URL', async () => {
+		await run(callbackCreate({ operation: 'createJobFromTemplate', templateId: '676018193025756628' }));
+		const [create] = creates();
+		expect(create.path).toBe('/v1/jobs/workflow/template');
+		expect(JSON.parse(create.body).runningNotifyUrl).toMatch(/^http:\/\/127\.0\.0\.1:5678\/webhook-waiting\/test-execution\/node-1\?/);
+	});
+
+	test('jobs that have all ended when created leave nothing to wait for: n8n resumes at its next wait check', async () => {
+		sim.tensorArt.jobs.nextScripts.push({ queueMs: 0, runMs: 0 });
+		// The same Request ID twice: the second create returns the job already made, and ended.
+		await run(callbackCreate({ waitMode: 'poll', options: { requestId: 'ended-before' } }));
+		const result = await run(callbackCreate({ options: { requestId: 'ended-before' } }));
+		expect(result.run.status).toBe('waiting');
+		expect(new Date(result.run.waitTill!).getTime()).toBeLessThanOrEqual(Date.now());
+		expect(result.outputs.Job[0].json).toMatchObject({ done: true, status: 'succeeded' });
+	});
+
+	test('Poll stays the default: without the wait choice, Wait for Completion polls to the end', async () => {
+		sim.tensorArt.jobs.nextScripts.push({ queueMs: 50, runMs: 100 });
+		const result = await run(callbackCreate({ waitMode: undefined, waitSettings: { pollInterval: 0.1 } }));
+		expect(result.run.status).toBe('success');
+		expect(result.outputs.Job[0].json).toMatchObject({ done: true, status: 'succeeded' });
+		expect(JSON.parse(creates()[0].body).runningNotifyUrl).toBeUndefined();
+	});
+
+	test('refused, before anything is sent, when Tensor.Art could not reach the resume URL: the message names WEBHOOK_URL', async () => {
+		// The credential points at Tensor.Art itself, which cannot call n8n's loopback address.
+		const result = await run(callbackCreate(), [{}], { endpoint: 'https://ap-east-1.tensorart.cloud', authentication: 'apiKey', apiKey: 'tams-test-key' });
+		expect(result.error?.message).toBe(
+			"Tensor.Art cannot call back: n8n's resume URL http://127.0.0.1:5678/webhook-waiting/… points at this machine (loopback)",
+		);
+		expect(result.error?.description).toContain('WEBHOOK_URL');
+		expect(result.run.status).toBe('error');
+		expect(sim.server.log).toHaveLength(0);
+	});
+});
