@@ -42,6 +42,15 @@ export const CALLBACK_WEBHOOKS: IWebhookDescription[] = [
 	},
 ];
 
+/**
+ * Parked nodes this process has resumed. n8n does not stop two callbacks that arrive together
+ * (jobs that end at once, a duplicate call) from both resuming an execution, so the first to
+ * find every job ended takes the resume and later ones are only answered. Bounded: a resumed
+ * execution is never parked at this node again, so the oldest entries can go.
+ */
+const resumedHere = new Set<string>();
+const RESUMED_KEPT = 10_000;
+
 export const WAIT_MODE_POLL = 'poll';
 export const WAIT_MODE_CALLBACK = 'callback';
 
@@ -55,11 +64,15 @@ async function callbackToken(fn: IExecuteFunctions | IWebhookFunctions, provider
 	return createHmac('sha256', key).update(`${fn.getExecutionId()}\n${fn.getNode().id}`).digest('hex');
 }
 
-/** This execution's resume URL for this node, signed by n8n where the version can, with the token. */
+/**
+ * This execution's resume URL for this node, with the token. n8n 2.x adds its own per-execution
+ * `signature` to `$execution.resumeUrl` and refuses calls without it; 1.x has none.
+ */
 function resumeUrlOf(fn: IExecuteFunctions, token: string): string {
-	if (typeof fn.getSignedResumeUrl === 'function') return fn.getSignedResumeUrl({ [TOKEN_PARAMETER]: token });
-	const base = String(fn.evaluateExpression('{{ $execution.resumeUrl }}', 0));
-	return `${base}/${encodeURIComponent(fn.getNode().id)}?${TOKEN_PARAMETER}=${token}`;
+	const url = new URL(String(fn.evaluateExpression('{{ $execution.resumeUrl }}', 0)));
+	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(fn.getNode().id)}`;
+	url.searchParams.set(TOKEN_PARAMETER, token);
+	return url.toString();
 }
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d+){3}|\[::1\]|\[::\]|0\.0\.0\.0)$/i;
@@ -141,6 +154,8 @@ export async function receiveCallback(
 		response.status(403).json({ message: 'This callback does not carry the token of the waiting execution' });
 		return { noWebhookResponse: true };
 	}
+	const parkedNode = `${this.getExecutionId()}/${this.getNode().id}`;
+	if (resumedHere.has(parkedNode)) return { webhookResponse: { message: 'The execution has resumed already' } };
 	const parked = this.evaluateExpression('{{ $input.all().map((item) => item.json) }}', 0) as IDataObject[];
 	const client = new ProviderClient(this, provider, { requestsPerSecond: options.requestsPerSecond });
 	const unfinished = parked.map((json, itemIndex) => ({ json, itemIndex })).filter(({ json }) => isUnfinishedJob(json));
@@ -155,9 +170,12 @@ export async function receiveCallback(
 			response.status(503).json({ message: `Job ${String(json.jobId)} could not be looked up: ${(error as Error).message}` });
 			return { noWebhookResponse: true };
 		}
-		if (!job.done) return { webhookResponse: { message: `Waiting for job ${job.jobId} and ${unfinished.length - ended.size - 1} more` } };
+		if (!job.done) return { webhookResponse: { message: `Job ${job.jobId} is still ${job.status}: the execution keeps waiting` } };
 		ended.set(itemIndex, job);
 	}
+	if (resumedHere.has(parkedNode)) return { webhookResponse: { message: 'The execution has resumed already' } };
+	resumedHere.add(parkedNode);
+	if (resumedHere.size > RESUMED_KEPT) resumedHere.delete(resumedHere.values().next().value!);
 	const items = await Promise.all(
 		parked.map(async (json, itemIndex) => {
 			const job = ended.get(itemIndex);
