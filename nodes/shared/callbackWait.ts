@@ -43,11 +43,13 @@ export const CALLBACK_WEBHOOKS: IWebhookDescription[] = [
 ];
 
 /**
- * Parked nodes this process has resumed. n8n does not stop two callbacks that arrive together
- * (jobs that end at once, a duplicate call) from both resuming an execution, so the first to
- * find every job ended takes the resume and later ones are only answered. Bounded: a resumed
- * execution is never parked at this node again, so the oldest entries can go.
+ * Parked nodes this process is checking or has resumed. n8n does not stop two callbacks that
+ * arrive together (jobs that end at once, a duplicate call) from both resuming an execution, so
+ * callbacks that come while a check of the same jobs runs only ask it to look again once it is
+ * done, and after the resume they are only answered. Bounded: a resumed execution is never parked
+ * at this node again, so the oldest entries can go.
  */
+const checking = new Map<string, { again: boolean }>();
 const resumedHere = new Set<string>();
 const RESUMED_KEPT = 10_000;
 
@@ -156,32 +158,65 @@ export async function receiveCallback(
 	}
 	const parkedNode = `${this.getExecutionId()}/${this.getNode().id}`;
 	if (resumedHere.has(parkedNode)) return { webhookResponse: { message: 'The execution has resumed already' } };
-	const parked = this.evaluateExpression('{{ $input.all().map((item) => item.json) }}', 0) as IDataObject[];
-	const client = new ProviderClient(this, provider, { requestsPerSecond: options.requestsPerSecond });
-	const unfinished = parked.map((json, itemIndex) => ({ json, itemIndex })).filter(({ json }) => isUnfinishedJob(json));
+	const running = checking.get(parkedNode);
+	if (running) {
+		running.again = true;
+		return { webhookResponse: { message: 'A check of the jobs is under way' } };
+	}
+	const state = { again: false };
+	checking.set(parkedNode, state);
+	try {
+		const parked = this.evaluateExpression('{{ $input.all().map((item) => item.json) }}', 0) as IDataObject[];
+		const client = new ProviderClient(this, provider, { requestsPerSecond: options.requestsPerSecond });
+		for (;;) {
+			const outcome = await checkJobs(client, parked, options.includeRaw);
+			if ('ended' in outcome) {
+				resumedHere.add(parkedNode);
+				if (resumedHere.size > RESUMED_KEPT) resumedHere.delete(resumedHere.values().next().value!);
+				const items = await Promise.all(
+					parked.map(async (json, itemIndex) => {
+						const job = outcome.ended.get(itemIndex);
+						const item = job ? await toOutputItem(job, itemIndex, client) : { json };
+						return { ...item, pairedItem: { item: itemIndex } };
+					}),
+				);
+				return { workflowData: [items] };
+			}
+			if ('failure' in outcome) {
+				response.status(503).json({ message: outcome.failure });
+				return { noWebhookResponse: true };
+			}
+			if (!state.again) return { webhookResponse: { message: outcome.waiting } };
+			state.again = false;
+		}
+	} finally {
+		checking.delete(parkedNode);
+	}
+}
+
+type CheckOutcome = { ended: Map<number, NormalizedJob> } | { waiting: string } | { failure: string };
+
+/**
+ * Looks the unfinished jobs up, newest first (jobs end roughly in the order they were made, so
+ * the newest shows soonest that the wait goes on), and stops at the first that has not ended.
+ */
+async function checkJobs(
+	client: ProviderClient,
+	parked: IDataObject[],
+	includeRaw: boolean | undefined,
+): Promise<CheckOutcome> {
 	const ended = new Map<number, NormalizedJob>();
-	// Jobs end roughly in the order they were made, so the newest shows first that the wait goes on.
+	const unfinished = parked.map((json, itemIndex) => ({ json, itemIndex })).filter(({ json }) => isUnfinishedJob(json));
 	for (const { json, itemIndex } of unfinished.reverse()) {
 		let job: NormalizedJob;
 		try {
-			({ job } = await client.getJob({ jobId: String(json.jobId) }, { itemIndex, includeRaw: options.includeRaw }));
+			({ job } = await client.getJob({ jobId: String(json.jobId) }, { itemIndex, includeRaw }));
 		} catch (error) {
 			// The limit's fallback still holds every job, so a failed look-up only ends this call.
-			response.status(503).json({ message: `Job ${String(json.jobId)} could not be looked up: ${(error as Error).message}` });
-			return { noWebhookResponse: true };
+			return { failure: `Job ${String(json.jobId)} could not be looked up: ${(error as Error).message}` };
 		}
-		if (!job.done) return { webhookResponse: { message: `Job ${job.jobId} is still ${job.status}: the execution keeps waiting` } };
+		if (!job.done) return { waiting: `Job ${job.jobId} is still ${job.status}: the execution keeps waiting` };
 		ended.set(itemIndex, job);
 	}
-	if (resumedHere.has(parkedNode)) return { webhookResponse: { message: 'The execution has resumed already' } };
-	resumedHere.add(parkedNode);
-	if (resumedHere.size > RESUMED_KEPT) resumedHere.delete(resumedHere.values().next().value!);
-	const items = await Promise.all(
-		parked.map(async (json, itemIndex) => {
-			const job = ended.get(itemIndex);
-			const item = job ? await toOutputItem(job, itemIndex, client) : { json };
-			return { ...item, pairedItem: { item: itemIndex } };
-		}),
-	);
-	return { workflowData: [items] };
+	return { ended };
 }
