@@ -7,13 +7,21 @@
  *   3. 200 waits against a provider limit of 5 requests per second answering 429 + Retry-After;
  *   4. Get Job over 1,000 items, against a bare HTTP loop over the same simulator;
  *   5. Download Outputs of one 1 GiB file and of 100 files of 20 MiB: peak growth of the
- *      process's memory while they stream into n8n's binary data on disk.
+ *      process's memory while they stream into n8n's binary data on disk;
+ *   6. Tensor.Art jobs of 60 s waited for by callback, against by polling, in a real n8n 2.x
+ *      server (n8n's resume URLs live there, not in n8n-core): test/e2e/callback-bench.mjs,
+ *      run when `npm run e2e:install` has installed n8n.
  * `npm run bench -- --json` ends with one line of JSON holding the same figures.
  *
  * Long jobs run on a simulator whose clock goes faster (×10 for 10 min, ×50 for 1 h); the node's
  * intervals, timeout and request budget are scaled by the same factor, and delays are read on the
  * simulator's clock, so both sides see the same compressed hour.
  */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { rm, stat } from 'node:fs/promises';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
@@ -22,7 +30,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { isFinalStatus } from '../nodes/shared/JobItem';
 import { pixxelProvider } from '../nodes/Pixxel/pixxelProvider';
 import type { WorkflowJson } from '../test/harness/engine';
-import { runWorkflow, useFilesystemBinaryData } from '../test/harness/engine';
+import { repoRoot, runWorkflow, useFilesystemBinaryData } from '../test/harness/engine';
 import { singleNodeWorkflow } from '../test/harness/workflows';
 import type { ProviderSimulators } from '../test/simulator';
 import { startSimulators } from '../test/simulator';
@@ -397,6 +405,36 @@ function table(rows: string[][]): string {
 	return rows.map((row) => row.map((cell, column) => (cell ?? '').padEnd(widths[column])).join('  ').trimEnd()).join('\n');
 }
 
+// ── Row 6: callback against polling, in a real n8n ────────────────────────────────────────────
+
+interface CallbackFigures {
+	callback_requests_per_job: number;
+	callback_detection_delay_s: number;
+	poll_requests_per_job: number;
+	poll_detection_delay_s: number;
+	callbacks_per_job: number;
+	jobs: number;
+}
+
+/** Packs the built package and runs test/e2e/callback-bench.mjs on it; the reason when n8n 2.x is not installed. */
+async function callbackAgainstPolling(): Promise<CallbackFigures | string> {
+	const cache = process.env.N8N_E2E_CACHE ?? path.join(homedir(), '.cache', 'n8n-nodes-async-jobs-e2e');
+	const manifest = path.join(cache, 'manifest.json');
+	if (!existsSync(manifest) || !(JSON.parse(readFileSync(manifest, 'utf8')) as { n8n2?: { installed?: boolean } }).n8n2?.installed) {
+		return 'not run: n8n 2.x is not installed (npm run e2e:install)';
+	}
+	const run = promisify(execFile);
+	const dir = mkdtempSync(path.join(tmpdir(), 'bench-pack-'));
+	try {
+		const { stdout: packed } = await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: repoRoot });
+		const tarball = path.join(dir, packed.trim().split('\n').pop()!);
+		const { stdout } = await run(process.execPath, [path.join(repoRoot, 'test', 'e2e', 'callback-bench.mjs'), tarball], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+		return JSON.parse(stdout.trim().split('\n').pop()!) as CallbackFigures;
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 async function main() {
 	const json = process.argv.includes('--json');
 	const benchStarted = Date.now();
@@ -417,6 +455,9 @@ async function main() {
 		rateLimited(2 * LIMIT_PER_SECOND),
 		rateLimited(undefined),
 	]);
+	// Last, alone: it starts a real n8n (seconds of CPU) and waits for jobs of a real minute.
+	progress('row 6, callback against polling in a real n8n 2.x (about 2 minutes)');
+	const row6 = await callbackAgainstPolling();
 
 	const requestsRatio = (figures: ScheduleFigures) => figures.oursRequests / figures.fixedRequests;
 	const detectionRatio = Math.max(...schedule.map((figures) => figures.oursWorstDelay));
@@ -453,6 +494,15 @@ async function main() {
 		['4', 'peak memory (RSS of the whole process)', `${Math.round(row4.peakRssMb)} MB`, '', ''],
 		['5', 'Download Outputs, one 1 GiB file: peak RSS growth', `${Math.round(row5Large.growthMb)} MB`, `the file: 1024 MiB (${row5Large.mibPerSecond.toFixed(0)} MiB/s)`, '≤ 64 MB'],
 		['5', 'Download Outputs, 100 items × 20 MiB: peak RSS growth', `${Math.round(row5Many.growthMb)} MB`, `the files: 2000 MiB (${row5Many.mibPerSecond.toFixed(0)} MiB/s)`, '≤ 256 MB'],
+		typeof row6 === 'string'
+			? ['6', 'Tensor.Art jobs of 60 s by callback: status requests per job', row6, '', '']
+			: [
+					'6',
+					`${row6.jobs} Tensor.Art jobs of 60 s by callback (real n8n 2.x): status requests per job, detection delay`,
+					`${row6.callback_requests_per_job.toFixed(2)}, ${row6.callback_detection_delay_s.toFixed(2)} s`,
+					`Poll (default settings): ${row6.poll_requests_per_job.toFixed(2)}, ${row6.poll_detection_delay_s.toFixed(2)} s`,
+					'≤ 2, ≤ 1 s',
+				],
 	];
 	console.log(`Wait For Job at scale: our nodes in n8n's engine against the simulator (${seconds(Date.now() - benchStarted)})\n`);
 	console.log(table(rows));
@@ -475,6 +525,10 @@ async function main() {
 				peak_rss_mb: Math.round(row4.peakRssMb),
 				download_1gib_rss_growth_mb: Math.round(row5Large.growthMb),
 				download_100x20mb_rss_growth_mb: Math.round(row5Many.growthMb),
+				callback_requests_per_job: typeof row6 === 'string' ? null : row6.callback_requests_per_job,
+				callback_detection_delay_s: typeof row6 === 'string' ? null : row6.callback_detection_delay_s,
+				poll_requests_per_job_60s: typeof row6 === 'string' ? null : row6.poll_requests_per_job,
+				poll_detection_delay_s_60s: typeof row6 === 'string' ? null : row6.poll_detection_delay_s,
 			}),
 		);
 	}

@@ -11,72 +11,20 @@
 // (n8n checks every 60 s).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
-import {
-	createUserFolder,
-	engine,
-	freePort,
-	importCredentials,
-	importWorkflows,
-	installTarball,
-	n8nCommand,
-	n8nEnv,
-	readSavedExecution,
-} from './n8n-runner.mjs';
-import { PACKAGE_NAME, startSimulator } from './examples.mjs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { startN8nServer } from './n8n-server.mjs';
+import { CREDENTIAL, workflow } from './callback-workflow.mjs';
+import { ROOT, startSimulator } from './examples.mjs';
 
+/** When a simulated job ends, on the simulator's clock (the simulator is compiled by startSimulator). */
+const finishedAt = (job) => createRequire(import.meta.url)(path.join(ROOT, '.build', 'test', 'simulator', 'jobs.js')).finishedAt(job);
 const tarball = process.env.N8N_E2E_TARBALL;
 const versions = (process.env.N8N_E2E_VERSIONS ?? '2,1').split(',').map((v) => v.trim()).filter(Boolean);
 const noTarball = tarball ? false : 'N8N_E2E_TARBALL is not set (run test/e2e/run.sh)';
 
-const CREDENTIAL = { id: 'tamsCallback', name: 'Tensor.Art (simulator)' };
-const PARAMS = {
-	'5': { classType: 'EmptyLatentImage', inputs: { width: 512, height: 512, batch_size: 1 } },
-	'9': { classType: 'SaveImage', inputs: { images: ['5', 0] } },
-};
 /** Jobs of 6 s (2 s queued, 4 s running): long enough to see the execution wait. */
 const SCRIPT = { queueMs: 2000, runMs: 4000, outcome: 'succeeded', outputCount: 1 };
-
-/**
- * Webhook trigger (items from the body's `prompts`) → Split Out → Tensor.Art Create Job →
- * After (No Operation), so the resumed items are seen flowing on, paired with their inputs.
- */
-function workflow(id, { waitMode = 'callback', timeoutMinutes = 5 } = {}) {
-	const node = (name, type, typeVersion, parameters, x, extra = {}) => ({ id: `${id}-${name}`, name, type, typeVersion, position: [x, 0], parameters, ...extra });
-	return {
-		id,
-		name: `callback ${id}`,
-		active: false,
-		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveManualExecutions: true },
-		nodes: [
-			node('Start', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: id, responseMode: 'onReceived', options: {} }, 0, { webhookId: `${id}-hook` }),
-			node('Split', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.prompts', options: {} }, 200),
-			node(
-				'Create',
-				`${PACKAGE_NAME}.tensorArt`,
-				1,
-				{
-					resource: 'job',
-					operation: 'createJob',
-					params: JSON.stringify(PARAMS),
-					waitForCompletion: true,
-					waitMode,
-					waitSettings: { timeout: timeoutMinutes, pollInterval: 1 },
-					options: {},
-				},
-				400,
-				{ credentials: { tensorArtApi: CREDENTIAL } },
-			),
-			node('After', 'n8n-nodes-base.noOp', 1, {}, 600),
-		],
-		connections: {
-			Start: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
-			Split: { main: [[{ node: 'Create', type: 'main', index: 0 }]] },
-			Create: { main: [[{ node: 'After', type: 'main', index: 0 }]] },
-		},
-	};
-}
 
 const CASES = {
 	callback: workflow('cbBasic1'),
@@ -86,92 +34,7 @@ const CASES = {
 	fallback: workflow('cbFallback1', { timeoutMinutes: 0.15 }),
 };
 
-/** n8n serving webhooks on a free loopback port, with the cases imported and activated. */
-async function startServer(version, sim) {
-	const eng = engine(version);
-	const userFolder = await createUserFolder();
-	const port = await freePort();
-	const env = n8nEnv(eng, userFolder, {
-		brokerPort: await freePort(),
-		extra: {
-			N8N_PORT: String(port),
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
-			N8N_LOG_FORMAT: 'text',
-			// 1.x has no such module and refuses to start with it.
-			...(version === '2' ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
-		},
-	});
-	await installTarball(userFolder, tarball);
-	await importCredentials(eng, userFolder, [{ ...CREDENTIAL, type: 'tensorArtApi', data: sim.credentials.tensorArtApi }], env);
-	const workflows = Object.values(CASES);
-	await importWorkflows(eng, userFolder, workflows, env);
-	for (const { id } of workflows) {
-		const args = version === '2' ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
-		const res = await n8nCommand(eng, args, { userFolder, env });
-		assert.equal(res.code, 0, `activating ${id} failed:\n${res.stdout}${res.stderr}`);
-	}
-	let output = '';
-	const child = spawn(eng.node, [eng.bin, 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-	for (const s of [child.stdout, child.stderr]) s.setEncoding('utf8').on('data', (d) => (output = (output + d).slice(-100_000)));
-	const kill = () => {
-		try {
-			process.kill(-child.pid, 'SIGKILL');
-		} catch {}
-	};
-	process.on('exit', kill);
-	const url = `http://127.0.0.1:${port}`;
-	const stop = async () => {
-		process.off('exit', kill);
-		kill();
-		await rm(userFolder, { recursive: true, force: true }).catch(() => {});
-	};
-	const deadline = Date.now() + 180_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`n8n exited (${child.exitCode}):\n${output.slice(-3000)}`);
-		const res = await fetch(`${url}/healthz/readiness`).catch(() => null);
-		// The production webhooks are registered once the active workflows are loaded.
-		if (res?.ok && /Editor is now accessible|n8n ready/i.test(output)) break;
-		if (Date.now() > deadline) {
-			await stop();
-			throw new Error(`n8n did not start within 180 s:\n${output.slice(-3000)}`);
-		}
-		await new Promise((r) => setTimeout(r, 500));
-	}
-	return {
-		url,
-		output: () => output,
-		stop,
-		/** Starts a case's workflow with one item per prompt. */
-		async trigger(id, prompts) {
-			// n8n registers the active workflows' webhooks a moment after its editor answers.
-			for (let tries = 0; ; tries++) {
-				const res = await fetch(`${url}/webhook/${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompts }) });
-				if (res.status === 404 && tries < 60) {
-					await new Promise((r) => setTimeout(r, 500));
-					continue;
-				}
-				assert.equal(res.status, 200, `starting ${id}: ${res.status} ${await res.text()}\n${output.slice(-2000)}`);
-				return;
-			}
-		},
-		/** The newest execution of a case, as n8n saved it. */
-		execution: async (id) => await readSavedExecution(eng, userFolder, id),
-		/** Waits until the newest execution of a case has the status. */
-		async until(id, status, timeoutMs) {
-			const end = Date.now() + timeoutMs;
-			for (;;) {
-				const execution = await readSavedExecution(eng, userFolder, id);
-				if (execution?.status === status) return execution;
-				if (Date.now() > end) throw new Error(`${id}: execution is ${execution?.status ?? 'missing'}, not ${status}, after ${timeoutMs / 1000} s:\n${output.slice(-3000)}`);
-				await new Promise((r) => setTimeout(r, 300));
-			}
-		},
-	};
-}
-
 const itemsOf = (execution, node) => execution.data.resultData.runData[node]?.at(-1)?.data?.main?.[0] ?? [];
-const jobsOf = (sim, ids) => [...sim.tensorArt.jobs.jobs.values()].filter((job) => ids.includes(job.id));
 /** TAMS requests about these jobs: their creates (by request id) and their look-ups. */
 function tamsRequests(sim, jobs) {
 	const requestIds = new Set(jobs.map((job) => job.extra.requestId));
@@ -188,7 +51,7 @@ for (const version of versions) {
 		const sim = await startSimulator();
 		t.after(async () => await sim.stop());
 		sim.tensorArt.jobs.defaultScript = { ...SCRIPT };
-		const server = await startServer(version, sim);
+		const server = await startN8nServer({ version, tarball, credentials: [{ ...CREDENTIAL, type: 'tensorArtApi', data: sim.credentials.tensorArtApi }], workflows: Object.values(CASES) });
 		t.after(async () => await server.stop());
 		// Jobs are scripted in the order they are created, so the cases create their jobs one at a time.
 		let creating = Promise.resolve();
@@ -223,11 +86,12 @@ for (const version of versions) {
 			// Requests: a create and one look-up per job, plus one look-up per callback received.
 			const received = sim.tensorArt.callbacks.filter((call) => jobs.some((job) => job.id === call.jobId) && call.answer === 200).length;
 			assert.ok(tamsRequests(sim, jobs).length <= 2 * jobs.length + received, `${tamsRequests(sim, jobs).length} requests for ${jobs.length} jobs and ${received} callbacks`);
-			// The last job is looked up within a second of its final callback.
-			const last = jobs.at(-1);
-			const finalCall = sim.tensorArt.callbacks.filter((call) => call.jobId === last.id).at(-1);
-			const lookup = sim.server.log.find((entry) => entry.method === 'GET' && entry.path === `/v1/jobs/${last.id}` && entry.at >= finalCall.at);
-			assert.ok(lookup && lookup.at - finalCall.at < 1000, `looked up ${lookup ? lookup.at - finalCall.at : 'never'} ms after the callback`);
+			// Each job is seen ended (a look-up after its end) within a second of its final callback.
+			for (const job of jobs) {
+				const finalCall = sim.tensorArt.callbacks.filter((call) => call.jobId === job.id).at(-1);
+				const seen = sim.server.log.find((entry) => entry.method === 'GET' && entry.path === `/v1/jobs/${job.id}` && entry.simAt >= finishedAt(job));
+				assert.ok(seen && seen.at - finalCall.at < 1000, `job ${job.id} seen ${seen ? seen.at - finalCall.at : 'never'} ms after its callback`);
+			}
 
 			// The same jobs waited for by polling give items of the same shape.
 			await createJobs('cbPoll1', [{}, {}, {}]);
@@ -247,7 +111,8 @@ for (const version of versions) {
 		}));
 
 		cases.push(t.test('forged callbacks: a wrong token is refused, a body claiming success is not believed', async () => {
-			const [job] = await createJobs('cbForged1', [{ callback: 'never' }]);
+			// A job of 30 s, so the forged calls all come while it runs.
+			const [job] = await createJobs('cbForged1', [{ callback: 'never', queueMs: 10_000, runMs: 20_000 }]);
 			await server.until('cbForged1', 'waiting', 5000);
 			const notifyUrl = new URL(job.extra.runningNotifyUrl);
 			const forged = new URL(notifyUrl);
@@ -265,7 +130,7 @@ for (const version of versions) {
 			assert.equal(tamsRequests(sim, [job]).length, lookupsBefore + 1, 'one look-up for the callback');
 			assert.equal((await server.execution('cbForged1')).status, 'waiting');
 			// After the job ends, the same URL resumes it.
-			await new Promise((r) => setTimeout(r, SCRIPT.queueMs + SCRIPT.runMs));
+			await new Promise((r) => setTimeout(r, Math.max(0, finishedAt(job) - sim.server.clock.now()) + 100));
 			assert.equal((await fetch(notifyUrl, { method: 'POST', body: '{}' })).status, 200);
 			const done = await server.until('cbForged1', 'success', 10_000);
 			assert.equal(itemsOf(done, 'After')[0].json.status, 'succeeded');
