@@ -35,7 +35,7 @@ const callbackCreate = (extra: IDataObject = {}): IDataObject => ({
 });
 
 async function run(parameters: IDataObject, input: IDataObject[] = [{}], credentials: ICredentialDataDecryptedObject = sim.credentials.tensorArtApi): Promise<WorkflowRun> {
-	return await runWorkflow(singleNodeWorkflow('tensorArt', parameters), { credentials: { tensorArtApi: credentials }, input, mode: 'trigger' });
+	return await runWorkflow(singleNodeWorkflow('tensorArt', parameters), { credentials: { tensorArtApi: credentials }, input, mode: 'trigger', executionId: 'cb-execution' });
 }
 
 const creates = () => sim.server.log.filter((entry) => entry.prefix === '/tams' && entry.method === 'POST');
@@ -54,7 +54,7 @@ describe('Tensor.Art Create Job, waiting by callback', () => {
 		expect(urls).toHaveLength(3);
 		expect(new Set(urls).size).toBe(1);
 		const url = new URL(urls[0]);
-		expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:5678/webhook-waiting/test-execution/node-1');
+		expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:5678/webhook-waiting/cb-execution/node-1');
 		expect(url.searchParams.get('token')).toMatch(/^[0-9a-f]{64}$/);
 		// n8n 2.x checks its own per-execution signature on resume URLs.
 		expect(url.searchParams.get('signature')).toBe(result.run.data.resumeToken);
@@ -83,7 +83,7 @@ describe('Tensor.Art Create Job, waiting by callback', () => {
 		await run(callbackCreate({ operation: 'createJobFromTemplate', templateId: '676018193025756628' }));
 		const [create] = creates();
 		expect(create.path).toBe('/v1/jobs/workflow/template');
-		expect(JSON.parse(create.body).runningNotifyUrl).toMatch(/^http:\/\/127\.0\.0\.1:5678\/webhook-waiting\/test-execution\/node-1\?/);
+		expect(JSON.parse(create.body).runningNotifyUrl).toMatch(/^http:\/\/127\.0\.0\.1:5678\/webhook-waiting\/cb-execution\/node-1\?/);
 	});
 
 	test('jobs that have all ended when created leave nothing to wait for: n8n resumes at its next wait check', async () => {

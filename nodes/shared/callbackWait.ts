@@ -11,6 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { NormalizedJob } from './JobItem';
 import type { JobProvider } from './JobProvider';
+import { hostKind } from './linkPolicy';
 import { ProviderClient } from './ProviderClient';
 import { secretValues } from './secrets';
 
@@ -77,9 +78,6 @@ function resumeUrlOf(fn: IExecuteFunctions, token: string): string {
 	return url.toString();
 }
 
-const LOOPBACK_HOST = /^(localhost|127(\.\d+){3}|\[::1\]|\[::\]|0\.0\.0\.0)$/i;
-const PRIVATE_HOST = /^(10(\.\d+){3}|192\.168(\.\d+){2}|172\.(1[6-9]|2\d|3[01])(\.\d+){2}|169\.254(\.\d+){2}|\[f[cd][0-9a-f:]*\]|\[fe80:[0-9a-f:]*\])$/i;
-
 /**
  * Why the provider cannot call this resume URL, or undefined when it can. A loopback address
  * is accepted while the provider's base URL is loopback too (a local proxy or simulator).
@@ -93,11 +91,10 @@ export function unreachableReason(resumeUrl: string, providerBaseUrl: string): s
 	}
 	const shown = `${url.origin}${url.pathname.split('/').slice(0, 2).join('/')}/…`;
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') return `n8n's resume URL ${shown} is not an http(s) address`;
-	const host = url.hostname;
-	const providerHost = URL.canParse(providerBaseUrl) ? new URL(providerBaseUrl).hostname : '';
-	if (LOOPBACK_HOST.test(host) && !LOOPBACK_HOST.test(providerHost)) return `n8n's resume URL ${shown} points at this machine (loopback)`;
-	if (PRIVATE_HOST.test(host) && !LOOPBACK_HOST.test(providerHost)) return `n8n's resume URL ${shown} is a private network address`;
-	return undefined;
+	const kind = hostKind(url.hostname);
+	const providerIsLocal = URL.canParse(providerBaseUrl) && hostKind(new URL(providerBaseUrl).hostname) === 'loopback';
+	if (kind === 'public' || providerIsLocal) return undefined;
+	return kind === 'loopback' ? `n8n's resume URL ${shown} points at this machine (loopback)` : `n8n's resume URL ${shown} is a ${kind} network address`;
 }
 
 export interface CallbackWait {
