@@ -142,7 +142,10 @@ describe('Get Job', () => {
 		const credentials = { ...sim.credentials, aetherForgeApi: { ...sim.credentials.aetherForgeApi, apiKey: 'orphan-key' } };
 		const result = await run({ operation: 'getJob', jobId: '550e8400-e29b-41d4-a716-446655440000' }, undefined, credentials);
 		expect(result.error?.message).toMatch(/Not Found User/);
+		// A 404 that is about the key, not the job: the hint points at the credential, not at the job ID.
+		expect(result.error?.httpCode).toBe('404');
 		expect(result.error?.description).toMatch(/Check the AetherForge credential/);
+		expect(result.error?.description).not.toMatch(/job ID/i);
 	});
 });
 

@@ -1,4 +1,5 @@
 import type { IDataObject, INode } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { nodeTypeName, runWorkflow, testCredential } from './harness/engine';
 import { activatePollingTrigger, runListSearch } from './harness/nodeContexts';
@@ -333,7 +334,14 @@ describe('workflow list search', () => {
 	});
 
 	test('a project the key cannot see is reported as a credential problem', async () => {
-		await expect(search({ projectId: 'f0e1d2c3-b4a5-4968-8776-655443322110' })).rejects.toThrow(/Pixxel could not list the workflows: no access to project/);
+		const error = (await search({ projectId: 'f0e1d2c3-b4a5-4968-8776-655443322110' }).catch((thrown: unknown) => thrown)) as NodeApiError;
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect({ message: error.message, httpCode: error.httpCode }).toEqual({
+			message: expect.stringMatching(/^Pixxel could not list the workflows: no access to project f0e1d2c3-/),
+			httpCode: '403',
+		});
+		// Not "not found" or a fault of the workflow: the hint points at the credential.
+		expect(error.description).toMatch(/Check the Pixxel credential/);
 	});
 });
 

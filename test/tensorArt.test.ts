@@ -377,6 +377,7 @@ describe('errors', () => {
 	test('an unknown API key (404 "unauthorized", "app not found") is a credential problem, not a missing job', async () => {
 		const { error } = await runTensorArt({ resource: 'job', operation: 'getJob', jobId: '123' }, { ...apiKeyCredentials(), apiKey: 'revoked' });
 		expect(error?.message).toBe('Tensor.Art could not get job 123: the credential was refused (unauthorized: app not found)');
+		expect(error?.httpCode).toBe('404');
 		expect(error?.description).toMatch(/Check the Tensor\.Art credential/);
 		expect(tamsRequests()).toHaveLength(1);
 	});
@@ -387,6 +388,8 @@ describe('errors', () => {
 		expect(wrongKey.error?.message).toBe('Tensor.Art could not get job 123: the credential was refused (invalid signature)');
 		const unknownApp = await runTensorArt({ resource: 'job', operation: 'getJob', jobId: '123' }, rsaCredentials(undefined, 'no-such-app'));
 		expect(unknownApp.error?.message).toBe('Tensor.Art could not get job 123: the credential was refused (unauthorized: app not found)');
+		expect([wrongKey.error?.httpCode, unknownApp.error?.httpCode]).toEqual(['401', '404']);
+		for (const { error } of [wrongKey, unknownApp]) expect(error?.description).toMatch(/Check the Tensor\.Art credential/);
 	});
 
 	test('a malformed private key is an error naming the credential, never the key, and nothing is sent', async () => {

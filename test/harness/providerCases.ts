@@ -11,6 +11,7 @@ import { singleNodeWorkflow } from './workflows';
 import type { ProviderSimulators } from '../simulator';
 import type { JobScript, SimJob } from '../simulator/jobs';
 import { PIXXEL_PROJECT } from '../simulator/pixxel';
+import type { SimRequest } from '../simulator/server';
 
 export type Action = 'create' | 'get' | 'wait';
 
@@ -27,6 +28,8 @@ export interface ProviderCase {
 	createInput(sim: ProviderSimulators, marker: string): IDataObject;
 	/** The marker of the create input a job on the simulator was made from. */
 	markerOf(job: SimJob<unknown>): string | undefined;
+	/** The marker of the create input a create request on its way to the simulator was made from. */
+	markerOfRequest(sim: ProviderSimulators, request: SimRequest): string | undefined;
 	/** A job made on the simulator as if started earlier: the input item of Get and Wait for it. */
 	existingJob(sim: ProviderSimulators, script: Partial<JobScript>): IDataObject;
 	jobs(sim: ProviderSimulators): Map<string, SimJob<unknown>>;
@@ -63,6 +66,7 @@ export const aetherForge: ProviderCase = {
 			: { operation: action === 'get' ? 'getJob' : 'waitForJob', jobId: '={{ $json.jobId }}' },
 	createInput: (_sim, marker) => ({ marker }),
 	markerOf: (job) => (job.extra as { form: { fields: Record<string, string> } }).form.fields.description,
+	markerOfRequest: (_sim, request) => /name="description"\r\n\r\n([^\r]*)\r\n/.exec(request.rawBody.toString('utf8'))?.[1],
 	existingJob(sim, script) {
 		sim.aetherForge.jobs.nextScripts.unshift(script);
 		const job = sim.aetherForge.jobs.create(crypto.randomUUID(), sim.server.clock.now(), { form: { path: '', fields: {}, files: {} }, imageUrls: [] });
@@ -90,6 +94,7 @@ export const pixxel: ProviderCase = {
 	// Pixxel's create has no body: each marked item runs a workflow of its own.
 	createInput: (sim, marker) => ({ workflowId: sim.pixxel.addWorkflow(marker).id }),
 	markerOf: (job) => (job.extra as { workflow: { name: string } }).workflow.name,
+	markerOfRequest: (sim, request) => sim.pixxel.workflows.get(decodeURIComponent(request.path.split('/')[3] ?? ''))?.name,
 	existingJob(sim, script) {
 		const workflowId = sim.pixxel.workflowNamed('Crop health (NDVI)').id;
 		return { jobId: sim.pixxel.startJob(workflowId, script).id, workflowId };
@@ -115,6 +120,7 @@ export const tensorArt: ProviderCase = {
 			: { resource: 'job', operation: action === 'get' ? 'getJob' : 'waitForJob', jobId: '={{ $json.jobId }}' },
 	createInput: (_sim, marker) => ({ params: { '9': { classType: 'SaveImage', inputs: { filename_prefix: marker } } } }),
 	markerOf: (job) => (job.extra as { params: Record<string, { inputs?: IDataObject }> }).params['9']?.inputs?.filename_prefix as string | undefined,
+	markerOfRequest: (_sim, request) => tensorArt.markerOf({ extra: JSON.parse(request.rawBody.toString('utf8') || '{}') } as SimJob<unknown>),
 	existingJob(sim, script) {
 		sim.tensorArt.jobs.nextScripts.unshift(script);
 		return { jobId: sim.tensorArt.addJob(String(nextTamsId++), sim.server.clock.now()).id };

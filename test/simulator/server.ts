@@ -56,7 +56,8 @@ export interface FaultRule {
 	path?: RegExp;
 	/** How many matching requests get the fault; Infinity for all. */
 	times: number;
-	fault: Fault;
+	/** The fault, or what picks it from the request (none: the request goes through). */
+	fault: Fault | ((request: SimRequest) => Fault | undefined);
 }
 
 /** A file under /files/: bytes held, or `size` bytes made on the fly as they are sent (never held whole). */
@@ -150,8 +151,11 @@ export class SimulatorServer {
 		return `${this.url}${provider.prefix}`;
 	}
 
-	injectFault(rule: FaultRule): void {
-		this.faults.push({ ...rule });
+	/** Adds a fault rule; the function returned takes it out again. */
+	injectFault(rule: FaultRule): () => void {
+		const added = { ...rule };
+		this.faults.push(added);
+		return () => this.faults.splice(this.faults.indexOf(added) >>> 0, 1);
 	}
 
 	clearFaults(): void {
@@ -216,17 +220,17 @@ export class SimulatorServer {
 		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
 	}
 
-	private takeFault(prefix: string, method: string, path: string): Fault | undefined {
+	private takeFault(prefix: string, request: SimRequest): Fault | undefined {
 		const rule = this.faults.find(
 			(candidate) =>
 				candidate.times > 0 &&
 				(candidate.prefix === undefined || candidate.prefix === prefix) &&
-				(candidate.method === undefined || candidate.method === method) &&
-				(candidate.path === undefined || candidate.path.test(path)),
+				(candidate.method === undefined || candidate.method === request.method) &&
+				(candidate.path === undefined || candidate.path.test(request.path)),
 		);
 		if (!rule) return undefined;
 		rule.times -= 1;
-		return rule.fault;
+		return typeof rule.fault === 'function' ? rule.fault(request) : rule.fault;
 	}
 
 	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -281,7 +285,8 @@ export class SimulatorServer {
 			this.send(res, { status: 404, body: { message: 'no such provider path' } });
 			return;
 		}
-		const fault = this.takeFault(prefix, method, path);
+		const request: SimRequest = { method, path, query: url.searchParams, headers: req.headers, rawBody, at: simAt };
+		const fault = this.takeFault(prefix, request);
 		if (fault?.kind === 'resetBeforeHandling') {
 			entry.status = 'reset';
 			req.socket.destroy();
@@ -295,7 +300,7 @@ export class SimulatorServer {
 
 		let reply: SimReply;
 		try {
-			reply = await provider.handle({ method, path, query: url.searchParams, headers: req.headers, rawBody, at: simAt });
+			reply = await provider.handle(request);
 		} catch (error) {
 			reply = { status: 500, body: { message: `simulator error: ${(error as Error).message}` } };
 		}
