@@ -5,6 +5,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { runWorkflow, startWorkflow } from './harness/engine';
+import { until } from './harness/until';
 import { singleNodeWorkflow } from './harness/workflows';
 import type { ProviderSimulators } from './simulator';
 import { startSimulators } from './simulator';
@@ -32,10 +33,18 @@ const waitFor = (jobIds: string[], parameters: IDataObject = {}, onError?: strin
 	return startWorkflow(workflow, { credentials: sim.credentials, input: jobIds.map((id) => ({ id })) });
 };
 
+/** Once every job has been checked `checks` times, moves the simulator's clock past their end: the next checks see them done. */
+async function finishAfterChecks(jobIds: string[], checks: number): Promise<void> {
+	await until(() => jobIds.every((id) => statusRequests(id).length >= checks), `${checks} checks of each job`);
+	sim.server.clock.advance(60_000);
+}
+
 describe('the wait loop', () => {
 	test('polls first, then until the job is done, and outputs the finished job', async () => {
-		const id = existingJob({ runMs: 400 });
-		const { outputs, error } = await waitFor([id]).promise;
+		const id = existingJob({ runMs: 60_000 });
+		const running = waitFor([id]);
+		await finishAfterChecks([id], 2);
+		const { outputs, error } = await running.promise;
 		expect(error).toBeUndefined();
 		expect(outputs.Job[0].json).toMatchObject({ jobId: id, status: 'succeeded', done: true, nextCheckInSeconds: null });
 		expect(statusRequests(id).length).toBeGreaterThanOrEqual(3);
@@ -43,10 +52,10 @@ describe('the wait loop', () => {
 
 	test('stops at the deadline with an error naming the job, its status and what to change', async () => {
 		const id = existingJob({ runMs: 60_000 });
-		const started = Date.now();
 		const { error } = await waitFor([id], { waitSettings: { ...FAST_WAIT, timeout: 0.01 } }).promise;
-		expect(Date.now() - started).toBeLessThan(3000);
 		expect(error?.message).toBe(`Job ${id} is still "Pending" after 1 s`);
+		// No more checks than 0.6 s at the 0.1 s floor allows: the wait ended at its deadline, not with the 60 s job.
+		expect(statusRequests(id).length).toBeLessThanOrEqual(7);
 		expect(error?.description).toMatch(/Raise "Timeout"/);
 	});
 
@@ -73,11 +82,13 @@ describe('the wait loop', () => {
 	test('canceling the execution ends a sleeping wait at once', async () => {
 		const id = existingJob({ runMs: 60_000 });
 		const running = waitFor([id], { waitSettings: { pollInterval: 30, maxInterval: 30, timeout: 10 } });
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		// Once the first check is answered, the wait sleeps 30 s.
+		await until(() => statusRequests(id).some((entry) => entry.status === 200), 'the first check');
 		const canceledAt = Date.now();
 		running.cancel();
 		const { run } = await running.promise;
-		expect(Date.now() - canceledAt).toBeLessThan(1000);
+		// Far below the 30 s sleep the cancel cut short.
+		expect(Date.now() - canceledAt).toBeLessThan(10_000);
 		expect(run.status).toBe('canceled');
 		expect(statusRequests(id)).toHaveLength(1);
 	});
@@ -85,12 +96,10 @@ describe('the wait loop', () => {
 	test('all items wait side by side and come out in input order, each paired with its input', async () => {
 		const runTimes = [900, 300, 600, 100, 800, 200, 700, 400, 500, 1000];
 		const ids = runTimes.map((runMs) => existingJob({ runMs }));
-		const started = Date.now();
 		const { outputs, error } = await waitFor(ids, { waitSettings: { pollInterval: 0.1, maxInterval: 0.1, timeout: 1 }, options: { requestsPerSecond: 200 } }).promise;
-		const wall = Date.now() - started;
 		expect(error).toBeUndefined();
-		// One after another would take the sum (5.5 s); side by side takes about the longest.
-		expect(wall).toBeLessThan(2000);
+		// Side by side: the first ten checks are one of each job (one after another, a job would be checked again before the next one's first).
+		expect(new Set(sim.server.log.slice(0, ids.length).map((entry) => entry.path.split('/').pop()))).toEqual(new Set(ids));
 		expect(outputs.Job.map((item) => item.json.jobId)).toEqual(ids);
 		expect(outputs.Job.map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
 	});
@@ -108,8 +117,10 @@ describe('the wait loop', () => {
 });
 
 test('a run reads its credential once, not for every request', async () => {
-	const ids = [0, 1, 2, 3, 4].map(() => existingJob({ runMs: 300 }));
-	const { error, credentialReads } = await waitFor(ids, { options: { requestsPerSecond: 200 } }).promise;
+	const ids = [0, 1, 2, 3, 4].map(() => existingJob({ runMs: 60_000 }));
+	const running = waitFor(ids, { options: { requestsPerSecond: 200 } });
+	await finishAfterChecks(ids, 1);
+	const { error, credentialReads } = await running.promise;
 	expect(error).toBeUndefined();
 	expect(statusRequests(ids[0]).length).toBeGreaterThan(1);
 	// n8n loads and decrypts a credential from its database on every read.
@@ -134,9 +145,11 @@ describe('Continue On Fail', () => {
 	test('without it, the first failure stops the run and the other waits at once', async () => {
 		const slow = existingJob({ runMs: 60_000 });
 		const started = Date.now();
-		const { error } = await waitFor([slow, crypto.randomUUID()], { waitSettings: { pollInterval: 5, maxInterval: 5, timeout: 1 } }).promise;
+		const { error } = await waitFor([slow, crypto.randomUUID()], { waitSettings: { pollInterval: 30, maxInterval: 30, timeout: 1 } }).promise;
 		expect(error?.message).toMatch(/Job not found/);
-		expect(Date.now() - started).toBeLessThan(2000);
+		// Far below the 30 s sleep of the slow job's wait, which the failure cut short.
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(statusRequests(slow)).toHaveLength(1);
 	});
 });
 

@@ -100,7 +100,7 @@ describe('Get Job', () => {
 		sim.pixxel.sendJobProgress = false;
 		const job = sim.pixxel.startJob(ndvi().id, { queueMs: 0, runMs: 3000 });
 		// The first of three tasks is done after a third of the run.
-		await new Promise((resolve) => setTimeout(resolve, 1100));
+		sim.server.clock.advance(1100);
 		const result = await run({ operation: 'getJob', workflow: byId(ndvi().id), jobId: job.id, options: { includeRaw: true } });
 		const item = result.outputs.Job[0].json;
 		expect((item.raw as IDataObject).progress).toBe('');
@@ -372,15 +372,16 @@ describe('Pixxel Trigger', () => {
 		const { id: workflowId } = sim.pixxel.addWorkflow('Trigger watch');
 		sim.pixxel.startJob(workflowId, FINISHED);
 		sim.pixxel.startJob(workflowId, { ...FINISHED, outcome: 'failed' });
-		// Still running when the trigger is activated (with room for a slow activation), so not old.
-		const running = sim.pixxel.startJob(workflowId, { queueMs: 0, runMs: 1000 });
+		// Still running when the trigger is activated, however slow the activation: not old.
+		const running = sim.pixxel.startJob(workflowId, { queueMs: 0, runMs: 60_000 });
 
 		const trigger = await activatePollingTrigger(triggerWorkflow(workflowId), sim.credentials);
 		expect(trigger.activationEmits).toEqual([]);
 		expect(await trigger.poll()).toEqual([]);
 
 		const failing = sim.pixxel.startJob(workflowId, { queueMs: 0, runMs: 100, outcome: 'failed', failure: { reason: 'AOI outside coverage' } });
-		await new Promise((resolve) => setTimeout(resolve, 1100));
+		// A minute on, on the simulator's clock: both have finished.
+		sim.server.clock.advance(61_000);
 		const [emit] = await trigger.poll();
 		const fired = emit[0].map((item) => item.json);
 		expect(fired.map((job) => job.jobId).sort()).toEqual([running.id, failing.id].sort());
@@ -406,7 +407,7 @@ describe('Pixxel Trigger', () => {
 	test('a job seen running fires once when it finishes, even if it reports a finish time hours back', async () => {
 		const { id: workflowId } = sim.pixxel.addWorkflow('Late report watch');
 		sim.pixxel.startJob(workflowId, FINISHED);
-		const late = sim.pixxel.startJob(workflowId, { queueMs: 0, runMs: 1000 });
+		const late = sim.pixxel.startJob(workflowId, { queueMs: 0, runMs: 60_000 });
 		const trigger = await activatePollingTrigger(triggerWorkflow(workflowId), sim.credentials);
 		expect(await trigger.poll()).toEqual([]);
 
@@ -420,7 +421,7 @@ describe('Pixxel Trigger', () => {
 			times: Infinity,
 			fault: { kind: 'rewrite', rewrite: (body) => ({ jobs: (body as { jobs: IDataObject[] }).jobs.map(backdated) }) },
 		});
-		await new Promise((resolve) => setTimeout(resolve, 1100));
+		sim.server.clock.advance(61_000);
 		const [emit] = await trigger.poll();
 		expect(emit[0].map((item) => item.json.jobId)).toEqual([late.id]);
 		expect(await trigger.poll()).toEqual([]);
@@ -430,7 +431,7 @@ describe('Pixxel Trigger', () => {
 	test('in manual mode, outputs the latest finished job as a sample', async () => {
 		const { id: workflowId } = sim.pixxel.addWorkflow('Sample watch');
 		sim.pixxel.startJob(workflowId, FINISHED);
-		await new Promise((resolve) => setTimeout(resolve, 20));
+		sim.server.clock.advance(20);
 		const latest = sim.pixxel.startJob(workflowId, FINISHED);
 		sim.pixxel.startJob(workflowId, { queueMs: 0, runMs: 60_000 });
 		const result = await runWorkflow({ ...triggerWorkflow(workflowId), connections: {} }, { credentials: sim.credentials, mode: 'manual' });

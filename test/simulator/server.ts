@@ -90,9 +90,15 @@ export interface LoggedRequest {
 	simAt: number;
 }
 
-/** The simulator's clock: `speed` > 1 runs job lifecycles faster than real time. */
+/**
+ * The simulator's clock: `speed` > 1 runs job lifecycles faster than real time, and `advance`
+ * moves it on at once, so a test sees a job minutes later without waiting for it.
+ */
 export class SimClock {
 	private readonly startReal = Date.now();
+
+	/** How far `advance` has moved the clock on (ms). */
+	private skippedMs = 0;
 
 	constructor(public speed = 1) {}
 
@@ -100,14 +106,19 @@ export class SimClock {
 		return this.simTime(Date.now());
 	}
 
+	/** Moves the clock on by `ms` (never back), as if that much time had passed. */
+	advance(ms: number): void {
+		this.skippedMs += Math.max(0, ms);
+	}
+
 	/** A real time (epoch ms) on this clock. */
 	simTime(realMs: number): number {
-		return this.startReal + (realMs - this.startReal) * this.speed;
+		return this.startReal + (realMs - this.startReal) * this.speed + this.skippedMs;
 	}
 
 	/** A time on this clock as real time (epoch ms): what a client's own clock reads then. */
 	realTime(simMs: number): number {
-		return this.startReal + (simMs - this.startReal) / this.speed;
+		return this.startReal + (simMs - this.skippedMs - this.startReal) / this.speed;
 	}
 }
 
