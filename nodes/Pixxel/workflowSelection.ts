@@ -78,7 +78,7 @@ export async function searchWorkflows(
 	if (typeof projectId === 'string' && projectId.trim() !== '' && !projectId.startsWith('=')) qs.project_id = projectId.trim();
 
 	const client = new ProviderClient(this, pixxelProvider);
-	const body = await client.request({ method: 'GET', path: '/v0/workflows', qs, purpose: 'list the workflows' });
+	const { body } = await client.request({ method: 'GET', path: '/v0/workflows', qs, purpose: 'list the workflows' });
 	const { workflows, pagination } = parseReply(this.getNode(), workflowListSchema, body, 'the workflow list');
 	const page = workflows ?? [];
 	const wanted = filter?.trim().toLowerCase() ?? '';
@@ -95,7 +95,7 @@ export async function searchWorkflows(
 /** List search of the project picker: the projects of the workflows the API key can see. */
 export async function searchProjects(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const client = new ProviderClient(this, pixxelProvider);
-	const body = await client.request({ method: 'GET', path: '/v0/workflows', qs: { limit: PAGE_SIZE }, purpose: 'list the workflows' });
+	const { body } = await client.request({ method: 'GET', path: '/v0/workflows', qs: { limit: PAGE_SIZE }, purpose: 'list the workflows' });
 	const { workflows } = parseReply(this.getNode(), workflowListSchema, body, 'the workflow list');
 	const byProject = new Map<string, string[]>();
 	for (const workflow of workflows ?? []) {

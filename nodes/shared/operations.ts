@@ -8,7 +8,7 @@ import { DEFAULT_PARALLEL_DOWNLOADS, Transfers } from './downloads';
 import type { NormalizedJob } from './JobItem';
 import type { JobProvider, JobRef, ProviderRequest, WaitDefaults } from './JobProvider';
 import type { JobReading } from './ProviderClient';
-import { DEADLINE_REACHED, ProviderClient } from './ProviderClient';
+import { ProviderClient } from './ProviderClient';
 import { checkedCollection, checkedParameter } from './parameters';
 import type { PollScheduleOptions } from './pollSchedule';
 import { nextPollDelayMs } from './pollSchedule';
@@ -160,7 +160,7 @@ export function createJob(
 		const { fn, client, callback } = ctx;
 		let request = await buildRequest(fn, itemIndex);
 		if (callback) request = client.provider.withNotifyUrl!(request, callback.notifyUrl);
-		const body = await client.request(request, { itemIndex });
+		const { body } = await client.request(request, { itemIndex });
 		let { job } = client.toNormalizedJob(body, undefined, { itemIndex, includeRaw: settings.options.includeRaw }, request);
 		if (!callback && fn.getNodeParameter('waitForCompletion', itemIndex, false) && !job.done) {
 			job = await waitUntilDone(fn, client, { jobId: job.jobId, workflowId: job.workflowId ?? undefined }, itemIndex, settings);
@@ -190,12 +190,12 @@ async function waitUntilDone(
 
 	let last: JobReading | undefined;
 	for (;;) {
-		const body = await client.request(client.provider.getJobRequest(ref), { itemIndex, deadline, jobSeenBefore: last !== undefined });
-		if (body === DEADLINE_REACHED) {
+		const result = await client.request(client.provider.getJobRequest(ref), { itemIndex, deadline, jobSeenBefore: last !== undefined });
+		if (!result.answered) {
 			if (!last) throw notCheckedInTime(fn, client, ref.jobId, timeoutMs, itemIndex);
 			return timedOut(fn, last.job, last.knownStatus, settings, timeoutMs, itemIndex);
 		}
-		last = client.toNormalizedJob(body, ref, { itemIndex, includeRaw });
+		last = client.toNormalizedJob(result.body, ref, { itemIndex, includeRaw });
 		const { job, knownStatus } = last;
 		if (job.done) return checkFinishedJob(fn, job, settings, itemIndex);
 		const delayMs = nextPollDelayMs(Date.now() - startedAt, secondsToMs(job.estimatedSecondsLeft), schedule);

@@ -4,7 +4,6 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { JobRef } from '../../shared/JobProvider';
 import { checkedCollection } from '../../shared/parameters';
 import type { ProviderClient } from '../../shared/ProviderClient';
-import { DEADLINE_REACHED } from '../../shared/ProviderClient';
 import type { JobOperation } from '../../shared/operations';
 import { toOutputItem } from '../../shared/operations';
 import { nextPollDelayMs } from '../../shared/pollSchedule';
@@ -97,9 +96,9 @@ async function waitForPackage(fn: IExecuteFunctions, client: ProviderClient, { w
 		);
 	let lastStatus: string | undefined;
 	for (;;) {
-		const body = await client.request(request, { itemIndex, deadline });
-		if (body === DEADLINE_REACHED) throw stillPending(lastStatus);
-		const { status, signed_url: signedUrl } = parseReply(fn.getNode(), downloadSchema, body, 'a download package', itemIndex);
+		const result = await client.request(request, { itemIndex, deadline });
+		if (!result.answered) throw stillPending(lastStatus);
+		const { status, signed_url: signedUrl } = parseReply(fn.getNode(), downloadSchema, result.body, 'a download package', itemIndex);
 		const word = status.trim().toLowerCase();
 		if (word === 'ready' && signedUrl) return signedUrl;
 		if (/^(failed|error)/.test(word)) {

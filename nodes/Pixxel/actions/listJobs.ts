@@ -66,7 +66,7 @@ export async function listWorkflowJobs(
 	workflowId: string,
 	{ providerStatus, includeRaw, itemIndex }: { providerStatus?: string; includeRaw?: boolean; itemIndex?: number } = {},
 ): Promise<NormalizedJob[]> {
-	const body = await client.request(
+	const { body } = await client.request(
 		{
 			method: 'GET',
 			path: jobsPath(workflowId),

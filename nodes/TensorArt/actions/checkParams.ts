@@ -19,7 +19,7 @@ export const checkParams: JobOperation = async ({ fn, client }, itemIndex) => {
 	const outcome = await client
 		.request({ method: 'POST', path: '/v1/jobs/workflow/params/check', body: { params }, replayable: true, purpose: 'accept the params' }, { itemIndex })
 		.then(
-			(body) => ({ body }),
+			({ body }) => ({ body }),
 			(error: unknown) => ({ error }),
 		);
 	if ('error' in outcome) {

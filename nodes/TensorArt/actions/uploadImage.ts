@@ -43,7 +43,7 @@ export const uploadImage: JobOperation = async ({ fn, client, transfers }, itemI
 	const expireSec = fn.getNodeParameter('expireSec', itemIndex, 3600) as number;
 
 	// An unused slot simply expires, so asking again after a lost answer is harmless.
-	const reply = await client.request(
+	const { body: reply } = await client.request(
 		{ method: 'POST', path: '/v1/resource/image', body: { expireSec: String(Math.round(expireSec)) }, replayable: true, purpose: 'open an image upload' },
 		{ itemIndex },
 	);

@@ -1,0 +1,128 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { JobProvider, ProviderRequest } from './JobProvider';
+import { baseUrlProblem } from './linkPolicy';
+import { secretValues, withoutSecrets } from './secrets';
+
+export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+
+export interface Reply {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+	/** The reply was text that is not JSON where JSON was due (a cut-off or garbled reply). */
+	malformed?: boolean;
+}
+
+/**
+ * The one door to a provider's HTTP API for a node run: the credential is read and checked once,
+ * every request goes through n8n's authentication with it, and no secret of it survives in a reply.
+ */
+export class ProviderTransport {
+	private credentials?: Promise<ICredentialDataDecryptedObject>;
+
+	private connection?: { baseUrl: string; credentialsDecrypted: ICredentialsDecrypted };
+
+	/** Secret values of the credential, cut out of every reply. */
+	private secrets: string[] = [];
+
+	/** What to check when the provider refuses the credential. */
+	credentialAdvice = '';
+
+	constructor(
+		private readonly ctx: ApiContext,
+		private readonly provider: JobProvider,
+		private readonly requestTimeoutMs = 60_000,
+	) {}
+
+	/** Reads the credential once per run and checks it: a broken one is one clear error, and nothing is sent. */
+	async connect(itemIndex: number | undefined): Promise<void> {
+		const { credentialType } = this.provider;
+		this.credentials ??= this.ctx.getCredentials(credentialType);
+		const credentials = await this.credentials;
+		if (this.connection) return;
+		const baseUrl = this.checkedBaseUrl(credentials, itemIndex);
+		this.secrets = secretValues(credentials, this.provider.secretFields);
+		this.credentialAdvice =
+			this.provider.credentialAdvice?.(credentials) ??
+			`Check the ${this.provider.displayName} credential: the API key (and the base URL it is used with) must belong to an active account.`;
+		const ref = this.ctx.getNode().credentials?.[credentialType];
+		// Handed to n8n with each request: without it n8n loads and decrypts the credential again every time.
+		this.connection = { baseUrl, credentialsDecrypted: { id: ref?.id ?? '', name: ref?.name ?? '', type: credentialType, data: credentials } };
+	}
+
+	/** The credential's base URL, once `connect` has read and checked it. */
+	get baseUrl(): string | undefined {
+		return this.connection?.baseUrl;
+	}
+
+	/** Sends one request once; HTTP error statuses are replies, network failures are thrown. */
+	async send(request: ProviderRequest): Promise<Reply> {
+		const { baseUrl, credentialsDecrypted } = this.connection!;
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			baseURL: baseUrl,
+			url: request.path,
+			qs: request.qs,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			// A redirect to another host would carry the API key there.
+			disableFollowRedirect: true,
+			timeout: this.requestTimeoutMs,
+		};
+		if (request.body !== undefined) {
+			// Serialized once here, so a request signature covers exactly the bytes sent.
+			options.body = JSON.stringify(request.body);
+			options.headers = { 'Content-Type': 'application/json' };
+		} else if (request.formData !== undefined) {
+			options.body = request.formData;
+		}
+		// A reply that quotes a key (an echoed header, a debug field) must not carry it into items or errors.
+		const reply = this.scrub(
+			(await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.provider.credentialType, options, {
+				credentialsDecrypted,
+			})) as Reply,
+		);
+		if (typeof reply.body !== 'string' || reply.body.trim() === '') return reply;
+		try {
+			return { ...reply, body: JSON.parse(reply.body) };
+		} catch {
+			return { ...reply, malformed: true };
+		}
+	}
+
+	/** `value` with the credential's secrets cut out. */
+	scrub<T>(value: T): T {
+		return withoutSecrets(value, this.secrets);
+	}
+
+	private checkedBaseUrl(credentials: ICredentialDataDecryptedObject, itemIndex: number | undefined): string {
+		const { displayName, credentialType } = this.provider;
+		const problem = this.provider.credentialProblem?.(credentials) ?? baseUrlProblem(this.provider.baseUrl(credentials));
+		if (problem) {
+			const name = this.ctx.getNode().credentials?.[credentialType]?.name;
+			throw new NodeOperationError(this.ctx.getNode(), `The ${displayName} credential${name ? ` "${name}"` : ''} cannot be used: ${problem}`, {
+				itemIndex,
+				description: `Open the credential and correct it; nothing was sent to ${displayName}.`,
+			});
+		}
+		const baseUrl = this.provider.baseUrl(credentials);
+		if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
+			throw new NodeOperationError(this.ctx.getNode(), `The base URL in the ${displayName} credential is not an http(s) address`, {
+				itemIndex,
+				description: `Set it to an address starting with https:// (or http:// for a local proxy), e.g. the provider's default.`,
+			});
+		}
+		return baseUrl;
+	}
+}
