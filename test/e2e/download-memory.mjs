@@ -30,6 +30,12 @@ function packed() {
 	return path.join(folder, output.trim().split('\n').pop());
 }
 
+/** A size as n8n's `fileSize` writes it (pretty-bytes: 1073741824 → "1.07 GB"). */
+function prettySize(bytes) {
+	const [unit, power] = bytes >= 1e9 ? ['GB', 1e9] : bytes >= 1e6 ? ['MB', 1e6] : ['kB', 1e3];
+	return `${Number((bytes / power).toPrecision(3))} ${unit}`;
+}
+
 /** The RSS (bytes) of the n8n process executing our workflow, or undefined while there is none. */
 function n8nRss() {
 	for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
@@ -78,7 +84,7 @@ try {
 	const run = await runN8n({ version, tarball: path.resolve(tarball), credentials: [credential], workflows: [workflow], env, timeoutMs: 600_000 });
 	clearInterval(sampler);
 	const [execution] = run.executions;
-	if (execution.status !== 'success') throw new Error(`${execution.id}: ${JSON.stringify(execution.error)}`);
+	if (execution.status !== 'success') throw new Error(`${execution.id} ended ${execution.status}: ${JSON.stringify(execution.error ?? execution).slice(0, 3000)}`);
 	const binary = execution.nodes['Get Job'][0].outputs[0][0].binary?.data;
 	const firstRequest = sim.server.log.find((entry) => entry.prefix === '/tams');
 	const before = samples.filter((sample) => sample.at <= firstRequest.at).pop();
@@ -93,7 +99,10 @@ try {
 		rss_peak_mb: Math.round(peak / 1024 / 1024),
 		download_rss_growth_mb: Math.round((peak - before.rss) / 1024 / 1024),
 	};
-	if (binary?.bytes !== size) throw new Error(`the stored file is ${binary?.bytes} bytes (${binary?.fileSize}), not ${size}`);
+	// n8n 1.x gives only the rounded `fileSize` ("1.07 GB"), 2.x also the exact `bytes`.
+	if (binary?.bytes !== undefined ? binary.bytes !== size : binary?.fileSize !== prettySize(size)) {
+		throw new Error(`the stored file is ${binary?.bytes ?? binary?.fileSize}, not ${size} bytes`);
+	}
 	console.log(`Download Outputs of ${figures.file_mib} MiB in n8n ${run.n8nVersion}: RSS ${figures.rss_before_mb} → ${figures.rss_peak_mb} MB (growth ${figures.download_rss_growth_mb} MB), stored ${figures.stored_size}`);
 	console.log(JSON.stringify(figures));
 } finally {
