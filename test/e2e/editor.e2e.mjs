@@ -310,11 +310,15 @@ async function editorTest(t, version) {
 			await parameters.first().waitFor();
 			await page.waitForTimeout(500);
 			if (SCREENSHOT && version === '2') await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), '..', '.build', `editor-${name}.png`) }).catch(() => {});
-			await check(parameters);
-			await page.keyboard.press('Escape');
-			await backToCanvas();
+			try {
+				await check(parameters);
+			} finally {
+				await page.keyboard.press('Escape');
+				await backToCanvas();
+			}
 		};
-		const labelsOf = async (parameters) => (await parameters.locator('label').allInnerTexts()).map((text) => text.trim());
+		// A label's text is its first line (the Fixed / Expression switch follows it).
+		const labelsOf = async (parameters) => (await parameters.locator('label').allInnerTexts()).map((text) => text.split('\n')[0].trim());
 		await inDetails(actionNodes.find((n) => n.displayName === 'Pixxel Aurora'), 'pixxel', async (parameters) => {
 			// Required and empty on a new node: n8n marks the parameter as having an issue.
 			const projectId = parameters.filter({ has: page.locator('label', { hasText: /^Project ID/ }) }).first();
@@ -330,7 +334,9 @@ async function editorTest(t, version) {
 			for (const label of ['AI Model', 'Reference Image Fields']) assert.ok(labels.includes(label), `the label "${label}" is shown`);
 			assert.ok(!labels.some((label) => /Ai Model|Binary Propert/.test(label)), 'no "Ai Model" or "(Binary Properties)" label');
 			// Every label fits the panel (n8n cuts a long one off with an ellipsis).
-			const cut = await parameters.locator('label').evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.innerText));
+			const cut = await parameters.locator('label').evaluateAll((els) =>
+				els.map((el) => el.querySelector('[class*="_title_"]') ?? el).filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.innerText),
+			);
 			assert.deepEqual(cut, [], 'no label is cut off');
 		});
 	});
