@@ -4,6 +4,7 @@
  * adds, and the project list of the Pixxel node.
  */
 import type { IDataObject, INode, INodeType } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { createWorkflow, nodeTypeName, runWorkflow } from './harness/engine';
 import { runListSearch } from './harness/nodeContexts';
@@ -55,6 +56,13 @@ test('Get Job reads the job ID of the item before it when Job ID is left as it s
 	const created = result.outputs.Create[0].json.jobId;
 	expect(result.outputs.Get[0].json).toMatchObject({ provider: 'aetherForge', jobId: created });
 	expect(sim.server.log.some((entry) => entry.prefix === '/aetherforge' && entry.method === 'GET' && entry.path === `/public/v1/job/${String(created)}`)).toBe(true);
+});
+
+test('choosing Custom API Call names the node in words, as n8n names a node after its action', () => {
+	const workflow = createWorkflow(singleNodeWorkflow('tensorArt', {}));
+	const { description } = workflow.nodeTypes.getByNameAndVersion(nodeTypeName('tensorArt'), 1);
+	expect(NodeHelpers.makeNodeName({ resource: 'job', operation: '__CUSTOM_API_CALL__' }, description)).toBe('Make a custom API call');
+	expect(NodeHelpers.makeNodeName({ resource: 'job', operation: 'createJob' }, description)).toBe('Create a job');
 });
 
 describe('Custom API Call, which n8n adds to the operations, points to the HTTP Request node', () => {
