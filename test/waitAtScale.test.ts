@@ -72,7 +72,8 @@ describe('side by side', () => {
 	});
 
 	test('"Max Parallel Items" bounds the pool: never more jobs waited on at once than it allows', async () => {
-		const jobs = aetherForgeJobs(12, { runMs: 300 });
+		// Each job runs for three checks, however slow the machine: their order alone shows the pool's size.
+		const jobs = aetherForgeJobs(12, { finishAfterLookups: 3 });
 		const { error } = await waitForAetherForge(jobs, {
 			waitSettings: { pollInterval: 0.1, maxInterval: 0.1 },
 			options: { ...NO_BUDGET, maxParallel: 4 },

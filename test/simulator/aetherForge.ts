@@ -83,8 +83,12 @@ export class AetherForgeSimulator implements ProviderSimulator {
 
 	constructor(private readonly server: SimulatorServer) {}
 
+	/** Where a failed job's reason goes, which AetherForge's docs do not say (ASSUMPTIONS.md): none at all in their example. */
+	failureReasonField: 'error_message' | 'detail' | 'none' = 'error_message';
+
 	reset(): void {
 		this.jobs.nextScripts.length = 0;
+		this.failureReasonField = 'error_message';
 	}
 
 	async handle(request: SimRequest): Promise<SimReply> {
@@ -118,7 +122,8 @@ export class AetherForgeSimulator implements ProviderSimulator {
 		if (phase !== 'finished') return { job_id: job.id, status: job.script.unknownStatus ?? 'Pending', image_urls: [] };
 		if (outcomeOf(job) !== 'succeeded') {
 			const reason = job.script.failure?.reason;
-			return { job_id: job.id, status: 'Failed', image_urls: [], ...(reason ? { error_message: reason } : {}) };
+			const field = this.failureReasonField;
+			return { job_id: job.id, status: 'Failed', image_urls: [], ...(reason && field !== 'none' ? { [field]: reason } : {}) };
 		}
 		if (job.extra.imageUrls.length === 0) {
 			for (let index = 0; index < (job.script.outputCount ?? 1); index++) {

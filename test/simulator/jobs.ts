@@ -31,6 +31,8 @@ export interface JobScript {
 	 */
 	callback?: 'onChange' | 'twice' | 'late' | 'early' | 'never';
 	lateCallbackMs?: number;
+	/** The job runs until it has been looked up this many times, whatever the clock says (that lookup sees it finished). */
+	finishAfterLookups?: number;
 }
 
 export type JobPhase = 'queued' | 'running' | 'finished' | 'vanished';
@@ -41,6 +43,8 @@ export interface SimJob<Extra = Record<string, unknown>> {
 	script: JobScript;
 	/** Set when a client cancels the job. */
 	canceledAt?: number;
+	/** How often a client has looked the job up. */
+	lookups?: number;
 	extra: Extra;
 }
 
@@ -65,6 +69,7 @@ export class JobBook<Extra = Record<string, unknown>> {
 	get(id: string, now: number): SimJob<Extra> | undefined {
 		const job = this.jobs.get(id);
 		if (!job || phaseOf(job, now) === 'vanished') return undefined;
+		job.lookups = (job.lookups ?? 0) + 1;
 		return job;
 	}
 }
@@ -74,6 +79,7 @@ export function phaseOf(job: SimJob<unknown>, now: number): JobPhase {
 	const { script } = job;
 	if (script.vanishAfterMs !== undefined && age >= script.vanishAfterMs) return 'vanished';
 	if (job.canceledAt !== undefined) return 'finished';
+	if (script.finishAfterLookups !== undefined) return (job.lookups ?? 0) >= script.finishAfterLookups ? 'finished' : 'running';
 	if (age < script.queueMs) return 'queued';
 	if (age < script.queueMs + script.runMs) return 'running';
 	return 'finished';

@@ -93,12 +93,16 @@ export class PixxelSimulator implements ProviderSimulator {
 	/** Whether `Authorization: Bearer <key>` is accepted as well as the raw key. */
 	acceptBearer = false;
 
+	/** Whether `estimated_duration` is the whole job's or the time left, which the docs leave open (ASSUMPTIONS.md). */
+	estimateReading: 'whole' | 'remaining' = 'whole';
+
 	reset(): void {
 		this.jobs.nextScripts.length = 0;
 		this.byteWireForm = 'bytes';
 		this.sendJobProgress = true;
 		this.pendingDownloadAsks = 1;
 		this.acceptBearer = false;
+		this.estimateReading = 'whole';
 	}
 
 	private createdJobs = 0;
@@ -255,7 +259,9 @@ export class PixxelSimulator implements ProviderSimulator {
 			exec_created_at: phase === 'queued' ? ZERO_TIME : iso(runStart),
 			exec_updated_at: phase === 'queued' ? ZERO_TIME : iso(Math.min(now, end ?? now)),
 			created_at: iso(job.createdAt),
-			estimated_duration: Math.ceil(estimatedDurationMs(job) / 1000),
+			estimated_duration: Math.ceil(
+				(this.estimateReading === 'whole' ? estimatedDurationMs(job) : Math.max(0, job.createdAt + estimatedDurationMs(job) - now)) / 1000,
+			),
 			progress: this.sendJobProgress ? (phase === 'succeeded' ? '100' : progress.toFixed(2)) : '',
 		};
 	}

@@ -217,6 +217,9 @@ export class SimulatorServer {
 
 	async start(port = 0): Promise<string> {
 		this.server = createServer((req, res) => void this.onRequest(req, res));
+		// Idle connections stay open longer than a client keeps them, as at a provider's load balancer: a
+		// request sent on a connection the server is just closing would fail without reaching it.
+		this.server.keepAliveTimeout = 65_000;
 		this.server.on('connection', (socket) => {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));

@@ -120,8 +120,16 @@ export class TensorArtSimulator implements ProviderSimulator {
 
 	private readonly pendingCallbacks = new Set<NodeJS.Timeout>();
 
+	/** The unit of `ctime`/`mtime`, which TAMS's docs leave open (ASSUMPTIONS.md). */
+	timeUnit: 'ms' | 's' = 'ms';
+
+	/** What `expiredIn` holds, which TAMS's docs leave open (ASSUMPTIONS.md): an epoch time in s or ms, or seconds from now. */
+	expiredInReading: 'epochSeconds' | 'epochMs' | 'secondsFromNow' = 'epochSeconds';
+
 	reset(): void {
 		this.jobs.nextScripts.length = 0;
+		this.timeUnit = 'ms';
+		this.expiredInReading = 'epochSeconds';
 		this.rateLimitPerSecond = undefined;
 		this.callbacks.length = 0;
 		for (const timer of this.pendingCallbacks) clearTimeout(timer);
@@ -372,7 +380,8 @@ export class TensorArtSimulator implements ProviderSimulator {
 	private jobJson(job: SimJob<TamsJobExtra>, now: number): Record<string, unknown> {
 		const phase = phaseOf(job, now);
 		const base = { id: job.id, credits: job.extra.credits };
-		const times = { ctime: String(job.createdAt), mtime: String(Math.min(now, job.createdAt + job.script.queueMs + job.script.runMs)) };
+		const stamp = (ms: number) => String(this.timeUnit === 's' ? Math.floor(ms / 1000) : ms);
+		const times = { ctime: stamp(job.createdAt), mtime: stamp(Math.min(now, job.createdAt + job.script.queueMs + job.script.runMs)) };
 		if (phase === 'queued') {
 			const { position, length } = queuePositionOf(this.jobs, job, now);
 			return { ...base, status: job.script.unknownStatus ?? 'WAITING', waitingInfo: { queueRank: String(position), queueLen: String(length) } };
@@ -428,7 +437,10 @@ export class TensorArtSimulator implements ProviderSimulator {
 			}
 		}
 		const { width, height } = sizeOf(job.extra.params);
-		const expiredIn = String(Math.floor(Date.now() / 1000) + 3600);
+		const expiresAtMs = Date.now() + 3600_000;
+		const expiredIn = String(
+			{ epochSeconds: Math.floor(expiresAtMs / 1000), epochMs: expiresAtMs, secondsFromNow: 3600 }[this.expiredInReading],
+		);
 		return job.extra.outputUrls.map((url, index) => ({
 			id: `${job.id}${index}`,
 			url,
