@@ -208,6 +208,8 @@ describe('List Jobs', () => {
 		workflowId = sim.pixxel.addWorkflow('Flood mapping').id;
 		for (const script of [{}, { outcome: 'failed' }, {}, { outcome: 'canceled' }, { runMs: 60_000 }] as Array<Partial<JobScript>>) {
 			sim.pixxel.startJob(workflowId, { ...FINISHED, ...script });
+			// A second apart on the simulator's clock, so "newest first" has an order to keep.
+			sim.server.clock.advance(1000);
 		}
 	});
 	const list = async (parameters: IDataObject) => await run({ operation: 'listJobs', workflow: picked(workflowId), returnAll: true, ...parameters });
@@ -219,6 +221,7 @@ describe('List Jobs', () => {
 		expect(items.map((item) => item.status).sort()).toEqual(['canceled', 'failed', 'running', 'succeeded', 'succeeded']);
 		expect(items.every((item) => item.provider === 'pixxel' && item.workflowId === workflowId)).toBe(true);
 		const created = items.map((item) => item.createdAt as string);
+		expect(new Set(created).size).toBe(5);
 		expect([...created].sort().reverse()).toEqual(created);
 	});
 
@@ -235,8 +238,10 @@ describe('List Jobs', () => {
 	});
 
 	test('stops at the limit', async () => {
+		const all = (await list({})).outputs.Job.map((item) => item.json.jobId);
 		const result = await list({ returnAll: false, limit: 2 });
-		expect(result.outputs.Job).toHaveLength(2);
+		// The two newest.
+		expect(result.outputs.Job.map((item) => item.json.jobId)).toEqual(all.slice(0, 2));
 	});
 });
 
