@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { unreachableReason } from '../nodes/shared/callbackWait';
 import { runWorkflow } from './harness/engine';
 import type { WorkflowRun } from './harness/engine';
 import { singleNodeWorkflow } from './harness/workflows';
@@ -113,5 +114,25 @@ describe('Tensor.Art Create Job, waiting by callback', () => {
 		expect(result.error?.description).toContain('WEBHOOK_URL');
 		expect(result.run.status).toBe('error');
 		expect(sim.server.log).toHaveLength(0);
+	});
+});
+
+describe('which resume URLs Tensor.Art can call', () => {
+	const TAMS = 'https://ap-east-1.tensorart.cloud';
+	test.each([
+		['https://n8n.example.com/webhook-waiting/1/n', TAMS, undefined],
+		['http://localhost:5678/webhook-waiting/1/n', TAMS, 'points at this machine (loopback)'],
+		['http://[::1]:5678/webhook-waiting/1/n', TAMS, 'points at this machine (loopback)'],
+		['http://10.1.2.3:5678/webhook-waiting/1/n', TAMS, 'is a private network address'],
+		['http://169.254.10.1/webhook-waiting/1/n', TAMS, 'is a link-local network address'],
+		['ftp://n8n.example.com/webhook-waiting/1/n', TAMS, 'is not an http(s) address'],
+		// A simulator or local proxy on this machine can call this machine.
+		['http://127.0.0.1:5678/webhook-waiting/1/n', 'http://127.0.0.1:9000/tams', undefined],
+	])('%s with Tensor.Art at %s', (resumeUrl, baseUrl, problem) => {
+		const reason = unreachableReason(resumeUrl, baseUrl);
+		if (problem === undefined) expect(reason).toBeUndefined();
+		else expect(reason).toContain(problem);
+		// The reason never shows the execution's path or token.
+		expect(reason ?? '').not.toContain('/1/n');
 	});
 });
