@@ -142,6 +142,36 @@ const CASES: BadInput[] = [
 		rule: /must be an image, but binary property "photo" holds application\/pdf/,
 		goodRequests: 2,
 	},
+	tensorArtCreate(
+		{ waitForCompletion: '={{ $json.wait }}' },
+		// The text "false" an expression gives means false: the good item is not waited for.
+		{ wait: 'false' },
+		{ wait: 'maybe' },
+		/"Wait for Completion"/,
+		/must be true or false, not "maybe"/,
+		'a wait switch that is neither true nor false',
+	),
+	{
+		name: 'tensorArt Upload Image: a keep-for time that is not a number',
+		provider: tensorArt,
+		parameters: { resource: 'image', operation: 'uploadImage', binaryPropertyName: 'photo', expireSec: '={{ $json.keep }}' },
+		items: () => [binaryItem({ keep: '600' }, { photo: png }), binaryItem({ keep: 'an hour' }, { photo: png })],
+		field: /"Keep For \(Seconds\)"/,
+		rule: /must be a number of at least 60, not "an hour"/,
+		goodRequests: 2,
+	},
+	{
+		name: 'pixxel List Jobs: a limit that is not a number',
+		provider: pixxel,
+		parameters: { ...pixxel.parameters('get'), operation: 'listJobs', limit: '={{ $json.limit }}' },
+		items: () => {
+			const good = pixxel.existingJob(sim, FINISHED);
+			// One job out for the good item, so the bad item's error comes second.
+			return [{ json: { ...good, limit: 1 } }, { json: { ...good, limit: 'lots' } }];
+		},
+		field: /"Limit"/,
+		rule: /must be a number of at least 1, not "lots"/,
+	},
 	{
 		name: 'tensorArt Create From Template: a template ID that is not digits',
 		provider: tensorArt,

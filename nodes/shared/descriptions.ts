@@ -134,6 +134,15 @@ export function waitFields({ pollIntervalSeconds, maxIntervalSeconds, timeoutMin
 	];
 }
 
+/** A create's switch to wait for its job as Wait For Job does. */
+export const waitForCompletionProperty: INodeProperties = {
+	displayName: 'Wait for Completion',
+	name: 'waitForCompletion',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to wait until the job is done before outputting it, as Wait For Job does',
+};
+
 /**
  * The wait settings: one collection for Wait For Job and one, under the same name, for each
  * create action with "Wait for Completion" on (n8n shows whichever matches). Get Job takes the
@@ -155,14 +164,7 @@ export function waitProperties(defaults: WaitDefaults, createOperations: string[
 		options: collection.options.filter((field) => ['pollInterval', 'maxInterval'].includes(field.name)),
 	};
 	return [
-		{
-			displayName: 'Wait for Completion',
-			name: 'waitForCompletion',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to wait until the job is done before outputting it, as Wait For Job does',
-			displayOptions: { show: { operation: createOperations } },
-		},
+		{ ...waitForCompletionProperty, displayOptions: { show: { operation: createOperations } } },
 		{ ...collection, displayOptions: { show: { operation: [WAIT_FOR_JOB] } } },
 		{ ...collection, displayOptions: { show: { operation: createOperations, waitForCompletion: [true] } } },
 		{ ...nextCheckSchedule, displayOptions: { show: { operation: [GET_JOB] } } },

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { CallbackWait } from './callbackWait';
 import { WAIT_MODE_CALLBACK, registerCallbackWait } from './callbackWait';
-import { CUSTOM_API_CALL, jobOptionsProperty, toolTimeoutField, waitFields } from './descriptions';
+import { CUSTOM_API_CALL, jobOptionsProperty, toolTimeoutField, waitFields, waitForCompletionProperty } from './descriptions';
 import { DEFAULT_PARALLEL_DOWNLOADS, Transfers } from './downloads';
 import type { NormalizedJob } from './JobItem';
 import type { JobProvider, JobRef, ProviderRequest, WaitDefaults } from './JobProvider';
@@ -159,10 +159,11 @@ export function createJob(
 	return async (ctx, itemIndex, settings) => {
 		const { fn, client, callback } = ctx;
 		let request = await buildRequest(fn, itemIndex);
+		const waitForCompletion = checkedParameter<boolean>(fn, waitForCompletionProperty, itemIndex);
 		if (callback) request = client.provider.withNotifyUrl!(request, callback.notifyUrl);
 		const { body } = await client.request(request, { itemIndex });
 		let { job } = client.toNormalizedJob(body, undefined, { itemIndex, includeRaw: settings.options.includeRaw }, request);
-		if (!callback && fn.getNodeParameter('waitForCompletion', itemIndex, false) && !job.done) {
+		if (!callback && waitForCompletion && !job.done) {
 			job = await waitUntilDone(fn, client, { jobId: job.jobId, workflowId: job.workflowId ?? undefined }, itemIndex, settings);
 		} else {
 			suggestNextCheck(job, pollSchedule(settings.wait, client.provider.waitDefaults));

@@ -77,8 +77,7 @@ export async function readImage(
 
 /**
  * Reads a collection parameter (options, wait settings) of one item, each value set in it checked
- * against its field as the node describes it: a number at least its minimum (numeric text is
- * taken as the number), one of its options, true or false, or text. Fields not described pass.
+ * against its field as the node describes it (see `checkedSetting`). Fields not described pass.
  */
 export function checkedCollection(fn: IExecuteFunctions, name: string, itemIndex: number, displayName: string, fields: INodeProperties[]): IDataObject {
 	const values = { ...(fn.getNodeParameter(name, itemIndex, {}) as IDataObject) };
@@ -94,14 +93,21 @@ export function checkedCollection(fn: IExecuteFunctions, name: string, itemIndex
 	return values;
 }
 
-/** Reads a parameter of one item, checked against its field as `checkedCollection` checks each setting. */
-export function checkedParameter(fn: IExecuteFunctions, field: INodeProperties, itemIndex: number): unknown {
-	const value = fn.getNodeParameter(field.name, itemIndex, field.default) as unknown;
-	const checked = checkedSetting(field, value);
-	if ('rule' in checked) throw invalidValue(fn.getNode(), itemIndex, field.displayName, `${checked.rule}, not ${describeValue(value)}`);
-	return checked.value;
+/** Reads one parameter of an item, checked against its property as the node describes it (see `checkedSetting`). */
+export function checkedParameter<T = unknown>(fn: IExecuteFunctions, property: INodeProperties, itemIndex: number): T {
+	const value = fn.getNodeParameter(property.name, itemIndex, property.default) as unknown;
+	const checked = checkedSetting(property, value);
+	if ('rule' in checked) {
+		throw invalidValue(fn.getNode(), itemIndex, property.displayName, `${checked.rule}, not ${describeValue(value)}`, `Set "${property.displayName}" again, or fix the expression that gives it.`);
+	}
+	return checked.value as T;
 }
 
+/**
+ * A value checked against the field that describes it: a number at least its minimum (numeric
+ * text is taken as the number), one of its options, true or false (the text "true" or "false"
+ * an expression gives counts as it), or text.
+ */
 function checkedSetting(field: INodeProperties, value: unknown): { value: unknown } | { rule: string } {
 	switch (field.type) {
 		case 'number': {
@@ -116,13 +122,22 @@ function checkedSetting(field: INodeProperties, value: unknown): { value: unknow
 			const allowed = (field.options ?? []).map((option) => ('value' in option ? option.value : undefined));
 			return allowed.includes(value as string) ? { value } : { rule: `must be one of ${allowed.map((entry) => JSON.stringify(entry)).join(', ')}` };
 		}
-		case 'boolean':
-			return typeof value === 'boolean' ? { value } : { rule: 'must be true or false' };
+		case 'boolean': {
+			const flag = booleanOf(value);
+			return flag === undefined ? { rule: 'must be true or false' } : { value: flag };
+		}
 		case 'string':
 			return typeof value === 'string' ? { value } : { rule: 'must be text' };
 		default:
 			return { value };
 	}
+}
+
+/** true or false, also as the text an expression may give; undefined for anything else. */
+export function booleanOf(value: unknown): boolean | undefined {
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 'false') return value === 'true';
+	return undefined;
 }
 
 /** The credential's base URL without trailing slashes, or the provider's default. */

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ProviderRequest } from '../../shared/JobProvider';
-import { describeValue, readImage } from '../../shared/parameters';
+import { booleanOf, describeValue, readImage } from '../../shared/parameters';
 import type { CreateType, FormField } from './createTypes';
 import { CREATE_TYPES, DEFAULT_REF_IMAGE_LIMIT, REF_IMAGE_LIMITS } from './createTypes';
 
@@ -35,11 +35,13 @@ async function appendField(fn: IExecuteFunctions, form: FormData, type: CreateTy
 	const value = fn.getNodeParameter(parameterName(field), itemIndex, field.kind === 'boolean' ? false : '') as unknown;
 
 	switch (field.kind) {
-		case 'boolean':
+		case 'boolean': {
 			// An expression may give the text "false", which must not count as true.
-			if (typeof value !== 'boolean' && value !== 'true' && value !== 'false') throw invalid(`it must be true or false, not ${describeValue(value)}`);
-			form.append(field.name, String(value));
+			const flag = booleanOf(value);
+			if (flag === undefined) throw invalid(`it must be true or false, not ${describeValue(value)}`);
+			form.append(field.name, String(flag));
 			return;
+		}
 		case 'text':
 		case 'options': {
 			if (typeof value !== 'string' && typeof value !== 'number') throw invalid(`expected text, got ${describeValue(value)}`);

@@ -3,8 +3,18 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { JobOperation } from '../../shared/operations';
-import { imageBinary, requiredString } from '../../shared/parameters';
+import { checkedParameter, imageBinary, requiredString } from '../../shared/parameters';
 import { UPLOAD_IMAGE } from './operationNames';
+
+const keepForProperty: INodeProperties = {
+	displayName: 'Keep For (Seconds)',
+	name: 'expireSec',
+	type: 'number',
+	typeOptions: { minValue: 60 },
+	default: 3600,
+	description: 'How long Tensor.Art keeps the uploaded image for jobs to use',
+	displayOptions: { show: { operation: [UPLOAD_IMAGE] } },
+};
 
 export const uploadImageProperties: INodeProperties[] = [
 	{
@@ -16,15 +26,7 @@ export const uploadImageProperties: INodeProperties[] = [
 		description: "Name of the input item's binary property that holds the image",
 		displayOptions: { show: { operation: [UPLOAD_IMAGE] } },
 	},
-	{
-		displayName: 'Keep For (Seconds)',
-		name: 'expireSec',
-		type: 'number',
-		typeOptions: { minValue: 60 },
-		default: 3600,
-		description: 'How long Tensor.Art keeps the uploaded image for jobs to use',
-		displayOptions: { show: { operation: [UPLOAD_IMAGE] } },
-	},
+	keepForProperty,
 ];
 
 const slotSchema = z.object({
@@ -40,7 +42,7 @@ const slotSchema = z.object({
 export const uploadImage: JobOperation = async ({ fn, client, transfers }, itemIndex) => {
 	const property = requiredString(fn, 'binaryPropertyName', itemIndex, 'Input Binary Field');
 	const binary = imageBinary(fn, itemIndex, property, 'Input Binary Field');
-	const expireSec = fn.getNodeParameter('expireSec', itemIndex, 3600) as number;
+	const expireSec = checkedParameter<number>(fn, keepForProperty, itemIndex);
 
 	// An unused slot simply expires, so asking again after a lost answer is harmless.
 	const { body: reply } = await client.request(
