@@ -35,7 +35,8 @@ async function withSimulator(use: (sim: ProviderSimulators) => Promise<void>): P
 }
 
 const ACTIONS: Action[] = ['create', 'get', 'wait'];
-const JOB: Partial<JobScript> = { queueMs: 0, runMs: 300 };
+/** Runs for two looks, however slow the machine: a wait sees it once unfinished, then done. */
+const JOB: Partial<JobScript> = { queueMs: 0, runMs: 60_000, finishAfterLookups: 2 };
 /** Deadline 15 s: every recovery below must happen well within it. */
 const WAIT = { waitSettings: { pollInterval: 0.1, maxInterval: 0.2, timeout: 0.25 } };
 /** One item after the other, so the fault meets the first item; no request budget in the way. */
@@ -154,7 +155,7 @@ const ROWS: Row[] = [
 	{
 		fault: 'an unknown status',
 		actions: ACTIONS,
-		script: { runMs: 60_000, unknownStatus: 'Rendering' },
+		script: { runMs: 60_000, finishAfterLookups: undefined, unknownStatus: 'Rendering' },
 		parameters: { waitSettings: { pollInterval: 0.1, maxInterval: 0.2, timeout: 0.02 } },
 		arm: () => undefined,
 		expected: ({ action }) => [
@@ -168,7 +169,7 @@ const ROWS: Row[] = [
 	{
 		fault: 'a job that returns 404 in the middle of a wait',
 		actions: ['wait'],
-		script: { runMs: 60_000, vanishAfterMs: 400 },
+		script: { runMs: 60_000, finishAfterLookups: undefined, vanishAfterLookups: 2 },
 		arm: () => undefined,
 		expected: () => [{ error: /could not get job .*not found/i, description: /An earlier check of this wait found the job, so .* has removed it since/ }],
 		check: (requests) => expect(requests.map((entry) => entry.status)).toEqual([...requests.slice(0, -1).map(() => 200), 404]),

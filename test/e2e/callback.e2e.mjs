@@ -16,6 +16,7 @@ import path from 'node:path';
 import { startN8nServer } from './n8n-server.mjs';
 import { CREDENTIAL, workflow } from './callback-workflow.mjs';
 import { ROOT, startSimulator } from './examples.mjs';
+import { assertOutputsMatchSchema } from './itemSchema.mjs';
 
 /** When a simulated job ends, on the simulator's clock (the simulator is compiled by startSimulator). */
 const finishedAt = (job) => createRequire(import.meta.url)(path.join(ROOT, '.build', 'test', 'simulator', 'jobs.js')).finishedAt(job);
@@ -34,6 +35,13 @@ const CASES = {
 	fallback: workflow('cbFallback1', { timeoutMinutes: 0.15 }),
 };
 
+/** Every item of our nodes in an execution n8n ran meets its schema (nodes/shared/JobItem.ts). */
+function checkedItems(id, execution) {
+	const workflow = Object.values(CASES).find((w) => w.id === id);
+	const runData = execution?.data?.resultData?.runData;
+	if (workflow && runData) assertOutputsMatchSchema(id, workflow, (name) => runData[name]?.map((run) => run.data?.main ?? []));
+	return execution;
+}
 const itemsOf = (execution, node) => execution.data.resultData.runData[node]?.at(-1)?.data?.main?.[0] ?? [];
 /** TAMS requests about these jobs: their creates (by request id) and their look-ups. */
 function tamsRequests(sim, jobs) {
@@ -76,9 +84,9 @@ for (const version of versions) {
 		cases.push(t.test('three jobs: the execution waits while they run, the last callback resumes it with every job, paired, as Poll outputs them', async () => {
 			// Queued behind each other, as in TAMS's queue: each job ends 1.5 s after the one before.
 			const jobs = await createJobs('cbBasic1', [{}, { queueMs: 3500 }, { queueMs: 5000 }]);
-			const waiting = await server.until('cbBasic1', 'waiting', 5000);
+			const waiting = checkedItems('cbBasic1', await server.until('cbBasic1', 'waiting', 5000));
 			assert.equal(itemsOf(waiting, 'After').length, 0, 'nothing ran after the parked node');
-			const done = await server.until('cbBasic1', 'success', 30_000);
+			const done = checkedItems('cbBasic1', await server.until('cbBasic1', 'success', 30_000));
 			const items = itemsOf(done, 'After');
 			// Every job once (TAMS numbers them in the order the parallel creates arrive), in input order.
 			assert.deepEqual(items.map((item) => item.json.jobId).sort(), jobs.map((job) => job.id).sort());
@@ -102,14 +110,14 @@ for (const version of versions) {
 
 			// The same jobs waited for by polling give items of the same shape.
 			await createJobs('cbPoll1', [{}, {}, {}]);
-			const polled = itemsOf(await server.until('cbPoll1', 'success', 30_000), 'After');
+			const polled = itemsOf(checkedItems('cbPoll1', await server.until('cbPoll1', 'success', 30_000)), 'After');
 			const shape = (item) => Object.keys(item.json).sort().join(',') + '|' + item.json.outputs.map((o) => Object.keys(o).sort().join(',')).join(';');
 			assert.deepEqual(items.map(shape), polled.map(shape));
 		}));
 
 		cases.push(t.test('late, duplicate and early callbacks: the result comes once, at the end', async () => {
 			const jobs = await createJobs('cbFaults1', [{ callback: 'late', lateCallbackMs: 1500 }, { callback: 'twice' }]);
-			const done = await server.until('cbFaults1', 'success', 30_000);
+			const done = checkedItems('cbFaults1', await server.until('cbFaults1', 'success', 30_000));
 			assert.deepEqual(itemsOf(done, 'After').map((item) => [item.json.jobId, item.json.status]).sort(), jobs.map((job) => [job.id, 'succeeded']).sort());
 			// The late callback of job 1 resumed it; the second of the duplicates came too early or too late to matter.
 			const calls = sim.tensorArt.callbacks.filter((call) => jobs.some((job) => job.id === call.jobId));
@@ -120,7 +128,7 @@ for (const version of versions) {
 		cases.push(t.test('forged callbacks: a wrong token is refused, a body claiming success is not believed', async () => {
 			// A job of 30 s, so the forged calls all come while it runs.
 			const [job] = await createJobs('cbForged1', [{ callback: 'never', queueMs: 10_000, runMs: 20_000 }]);
-			await server.until('cbForged1', 'waiting', 5000);
+			checkedItems('cbForged1', await server.until('cbForged1', 'waiting', 5000));
 			const notifyUrl = new URL(job.extra.runningNotifyUrl);
 			const forged = new URL(notifyUrl);
 			forged.searchParams.set('token', '0'.repeat(64));
@@ -139,7 +147,7 @@ for (const version of versions) {
 			// After the job ends, the same URL resumes it.
 			await new Promise((r) => setTimeout(r, Math.max(0, finishedAt(job) - sim.server.clock.now()) + 100));
 			assert.equal((await fetch(notifyUrl, { method: 'POST', body: '{}' })).status, 200);
-			const done = await server.until('cbForged1', 'success', 10_000);
+			const done = checkedItems('cbForged1', await server.until('cbForged1', 'success', 10_000));
 			assert.equal(itemsOf(done, 'After')[0].json.status, 'succeeded');
 		}));
 
@@ -148,9 +156,9 @@ for (const version of versions) {
 			// n8n answered the early callback 409: the execution was still running.
 			const early = sim.tensorArt.callbacks.find((call) => call.jobId === jobs[0].id);
 			assert.equal(early?.answer, 409, JSON.stringify(early));
-			await server.until('cbFallback1', 'waiting', 5000);
+			checkedItems('cbFallback1', await server.until('cbFallback1', 'waiting', 5000));
 			// Limit 9 s; n8n resumes waits it finds due when it checks, every 60 s.
-			const done = await server.until('cbFallback1', 'success', 90_000);
+			const done = checkedItems('cbFallback1', await server.until('cbFallback1', 'success', 90_000));
 			const items = itemsOf(done, 'After');
 			assert.deepEqual(items.map((item) => item.json.jobId).sort(), jobs.map((job) => job.id).sort());
 			for (const item of items) {

@@ -33,6 +33,8 @@ export interface JobScript {
 	lateCallbackMs?: number;
 	/** The job runs until it has been looked up this many times, whatever the clock says (that lookup sees it finished). */
 	finishAfterLookups?: number;
+	/** The job is gone (404) after it has been looked up this many times, whatever the clock says. */
+	vanishAfterLookups?: number;
 }
 
 export type JobPhase = 'queued' | 'running' | 'finished' | 'vanished';
@@ -69,6 +71,7 @@ export class JobBook<Extra = Record<string, unknown>> {
 	get(id: string, now: number): SimJob<Extra> | undefined {
 		const job = this.jobs.get(id);
 		if (!job || phaseOf(job, now) === 'vanished') return undefined;
+		if (job.script.vanishAfterLookups !== undefined && (job.lookups ?? 0) >= job.script.vanishAfterLookups) return undefined;
 		job.lookups = (job.lookups ?? 0) + 1;
 		return job;
 	}
