@@ -11,16 +11,7 @@ if [ -x "$CHROMIUM" ]; then
   log "$CHROMIUM is there: $("$CHROMIUM" --version 2>/dev/null | tail -n 1)"
   exit 0
 fi
-command -v apt-get >/dev/null || { log "ERROR: no $CHROMIUM and no apt-get to install it; set CHROMIUM_PATH"; exit 1; }
-SUDO=()
-if [ "$(id -u)" != 0 ]; then
-  command -v sudo >/dev/null || { log "ERROR: installing chromium needs root or sudo"; exit 1; }
-  SUDO=(sudo -n)
-fi
 t0=$(date +%s)
-log "apt-get update"
-"${SUDO[@]}" apt-get update -qq </dev/null
-log "apt-get install -y chromium"
-DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq chromium </dev/null >/dev/null
+bash "$(dirname "$0")/apt-install.sh" install-chromium chromium
 [ -x "$CHROMIUM" ] || { log "ERROR: chromium was installed but $CHROMIUM is not there; set CHROMIUM_PATH"; exit 1; }
 log "installed $("$CHROMIUM" --version 2>/dev/null | tail -n 1) in $(( $(date +%s) - t0 ))s"

@@ -110,7 +110,8 @@ export function engine(version, cache = DEFAULT_CACHE) {
 		bin: e.bin,
 		dir: e.dir,
 		// 1.x: isolated-vm has no Node 20 build, so the old in-process expression engine.
-		env: v === '1' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {},
+		// 2.x: its MCP server registry would be fetched from n8n's servers at start.
+		env: v === '1' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : { N8N_DISABLED_MODULES: 'mcp-registry' },
 	};
 }
 
