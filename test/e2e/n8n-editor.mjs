@@ -5,9 +5,11 @@
 // (N8N_INSTANCE_OWNER_MANAGED_BY_ENV), so there is no setup form: sign in with the e-mail
 // and password printed at start and the editor opens on the examples.
 //
-//   node test/e2e/n8n-editor.mjs [--port 5678] [--n8n 2|1] [--no-build] [--keep]
+//   node test/e2e/n8n-editor.mjs [--port 5678] [--n8n 2|1] [--queue] [--no-build] [--keep]
 //     --port      editor port (default 5678, or N8N_EDITOR_PORT)
 //     --n8n 1     n8n 1.x on Node 20 instead (owner created through its REST API instead)
+//     --queue     n8n 2.x in queue mode: main + two workers on a private Redis and PostgreSQL
+//                 (queue-cluster.mjs; install them with test/e2e/install-queue-services.sh)
 //     --no-build  pack the existing dist/ without `npm run build`
 //     --keep      keep the user folder when stopped (its path is printed)
 //   SIMULATOR_PORT picks the simulator's port (default: a free one).
@@ -15,22 +17,17 @@
 // Library (used by editor.e2e.mjs): `const ed = await startEditor({ port, tarball }); … await ed.stop();`
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createUserFolder, engine, freePort, importCredentials, importWorkflows, installTarball, n8nEnv } from './n8n-runner.mjs';
 import { PACKAGE_NAME, ROOT, exampleCredentials, loadExamples, startSimulator } from './examples.mjs';
+import { OWNER, bcryptHash, signIn, startQueueN8n, startServices } from './queue-cluster.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 /** Who signs in to the local editor. Not a secret: the instance listens on this machine only. */
-export const EDITOR_OWNER = {
-	email: 'demo@example.com',
-	password: 'Demo-n8n-1',
-	firstName: 'Demo',
-	lastName: 'User',
-};
+export const EDITOR_OWNER = OWNER;
 
 /** Builds (unless told not to) and packs this repository into a temp folder. */
 export async function packPackage({ build = true, log = () => {} } = {}) {
@@ -69,15 +66,7 @@ function waitForHttp(url, { timeoutMs, child, output }) {
  */
 export async function startEditor({ version = '2', port = 5678, tarball, keep = false, log = () => {}, simulatorPort } = {}) {
 	const eng = engine(version);
-	const cleanups = [];
-	const stop = async () => {
-		for (const fn of cleanups.reverse()) await fn().catch(() => {});
-		cleanups.length = 0;
-	};
-	try {
-		const sim = await startSimulator({ port: simulatorPort });
-		cleanups.push(() => sim.stop());
-		log(`provider simulator on ${sim.server.url}`);
+	return await startWithSimulator(simulatorPort, log, async (sim, cleanups) => {
 
 		const userFolder = await createUserFolder();
 		if (!keep) cleanups.push(() => rm(userFolder, { recursive: true, force: true }));
@@ -135,17 +124,50 @@ export async function startEditor({ version = '2', port = 5678, tarball, keep = 
 		// Its REST API answers once n8n is up (/healthz/readiness answers earlier, before the routes).
 		await waitForHttp(`${url}/rest/settings`, { timeoutMs: 180_000, child, output: () => output });
 		if (version !== '2') await setupOwnerByRest(url);
-		await checkSignIn(url);
-		return { url, owner: EDITOR_OWNER, userFolder, simulatorUrl: sim.server.url, credentials: credentials.map((c) => c.name), workflows: names, process: child, output: () => output, stop };
+		await signIn(url); // once, so a wrong owner shows here and not in the browser
+		return { url, owner: EDITOR_OWNER, userFolder, simulatorUrl: sim.server.url, credentials: credentials.map((c) => c.name), workflows: names, process: child, output: () => output };
+	});
+}
+
+/** The same in queue mode: Redis, PostgreSQL, a main process and two workers. */
+export async function startQueueEditor({ port = 5678, tarball, log = () => {}, simulatorPort } = {}) {
+	return await startWithSimulator(simulatorPort, log, async (sim, cleanups) => {
+		const services = await startServices({ log });
+		cleanups.push(() => services.stop());
+		const examples = loadExamples();
+		const credentials = exampleCredentials(sim.credentials, examples);
+		log('installing the package for main and each worker, importing the credentials and examples');
+		const n8n = await startQueueN8n({ services, tarball, port, credentials, workflows: examples.map((e) => e.workflow), env: { EXECUTIONS_DATA_SAVE_ON_PROGRESS: 'true' }, log });
+		cleanups.push(() => n8n.stop());
+		return {
+			url: n8n.url,
+			owner: EDITOR_OWNER,
+			userFolder: n8n.userFolders.join(', '),
+			simulatorUrl: sim.server.url,
+			credentials: credentials.map((c) => c.name),
+			workflows: examples.map((e) => e.workflow.name),
+			process: n8n.main.child,
+			output: () => n8n.main.output(),
+		};
+	});
+}
+
+/** Starts the simulator, then `start(sim, cleanups)`; `stop()` undoes both, and so does a failure. */
+async function startWithSimulator(simulatorPort, log, start) {
+	const cleanups = [];
+	const stop = async () => {
+		for (const fn of cleanups.reverse()) await fn().catch(() => {});
+		cleanups.length = 0;
+	};
+	try {
+		const sim = await startSimulator({ port: simulatorPort });
+		cleanups.push(() => sim.stop());
+		log(`provider simulator on ${sim.server.url}`);
+		return { ...(await start(sim, cleanups)), stop };
 	} catch (e) {
 		await stop();
 		throw e;
 	}
-}
-
-function bcryptHash(eng, password) {
-	const bcrypt = createRequire(path.join(eng.dir, 'node_modules', 'n8n', 'package.json'))('bcryptjs');
-	return bcrypt.hashSync(password, 10);
 }
 
 /** 1.x has no owner-from-environment: its owner setup form, filled in through the REST API. */
@@ -158,16 +180,6 @@ async function setupOwnerByRest(url) {
 	if (!res.ok) throw new Error(`owner setup failed: ${res.status} ${await res.text()}`);
 }
 
-/** Signs in once through the REST API, so a wrong owner shows here and not in the browser. */
-async function checkSignIn(url) {
-	const res = await fetch(`${url}/rest/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', 'browser-id': 'n8n-editor-script' },
-		body: JSON.stringify({ emailOrLdapLoginId: EDITOR_OWNER.email, email: EDITOR_OWNER.email, password: EDITOR_OWNER.password }),
-	});
-	if (!res.ok) throw new Error(`signing in as ${EDITOR_OWNER.email} failed: ${res.status} ${await res.text()}`);
-}
-
 // ------------------------------------------------------------------ CLI
 
 async function main(argv) {
@@ -176,6 +188,11 @@ async function main(argv) {
 		return i >= 0 ? argv[i + 1] : undefined;
 	};
 	const version = arg('n8n') ?? '2';
+	const queue = argv.includes('--queue');
+	if (queue && version !== '2') {
+		console.error('[n8n] --queue runs n8n 2.x (leave out --n8n 1)');
+		return 1;
+	}
 	const port = Number(arg('port') ?? process.env.N8N_EDITOR_PORT ?? 5678);
 	const log = (m) => console.log(`[n8n] ${m}`);
 	if (!(await freePortIs(port))) {
@@ -183,22 +200,19 @@ async function main(argv) {
 		return 1;
 	}
 	execFileSync('bash', [path.join(HERE, 'install-n8n.sh'), version], { stdio: 'inherit' });
+	if (queue) execFileSync('bash', [path.join(HERE, 'install-queue-services.sh')], { stdio: 'inherit' });
 	const pack = await packPackage({ build: !argv.includes('--no-build'), log });
 	let editor;
 	try {
-		editor = await startEditor({
-			version,
-			port,
-			tarball: pack.tarball,
-			keep: argv.includes('--keep'),
-			log,
-			simulatorPort: Number(process.env.SIMULATOR_PORT ?? 0) || undefined,
-		});
+		const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 0) || undefined;
+		editor = queue
+			? await startQueueEditor({ port, tarball: pack.tarball, log, simulatorPort })
+			: await startEditor({ version, port, tarball: pack.tarball, keep: argv.includes('--keep'), log, simulatorPort });
 	} finally {
 		await rm(pack.dir, { recursive: true, force: true });
 	}
 	console.log(`
-  n8n ${engine(version).version} is running: ${editor.url}
+  n8n ${engine(version).version} is running${queue ? ' in queue mode (main + 2 workers, Redis, PostgreSQL)' : ''}: ${editor.url}
   Sign in with  ${editor.owner.email}  /  ${editor.owner.password}
 
   Community package: ${PACKAGE_NAME}. In the nodes panel (+), search "Tensor.Art", "Pixxel" or

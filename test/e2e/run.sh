@@ -6,6 +6,8 @@
 #      package.e2e.mjs   n8n's community-package scanner, and every node loads and runs
 #      examples.e2e.mjs  the example workflows of examples/ against the provider simulator
 #      editor.e2e.mjs    the editor in headless Chromium (installed by install-chromium.sh)
+#      queue.e2e.mjs     n8n 2.x in queue mode: main + two workers, Redis, PostgreSQL
+#                        (installed by install-queue-services.sh)
 #
 # Environment:
 #   N8N_E2E_VERSIONS    n8n majors to test, "2,1" (default), "2" or "1"
@@ -16,6 +18,7 @@
 #   CHROMIUM_PATH       the browser of the editor test (default /usr/bin/chromium)
 #   N8N_E2E_SCREENSHOT  where the editor test saves its 2.x screenshot (default docs/editor.png; 0: nowhere)
 #   N8N_E2E_EDITOR_VERSIONS  n8n majors of the editor test (default: N8N_E2E_VERSIONS)
+#   N8N_E2E_QUEUE       1: only the queue-mode test; 0: everything but it (default: all)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -32,7 +35,14 @@ t0="$(now)"
 bash "$HERE/install-n8n.sh" "${components[@]}"
 echo "[e2e] engines ready in $(elapsed "$t0")s" >&2
 # The editor test runs in Debian's Chromium.
-t0="$(now)"; bash "$HERE/install-chromium.sh"; echo "[e2e] chromium ready in $(elapsed "$t0")s" >&2
+queue="${N8N_E2E_QUEUE:-}"
+if [ "$queue" != 1 ]; then
+  t0="$(now)"; bash "$HERE/install-chromium.sh"; echo "[e2e] chromium ready in $(elapsed "$t0")s" >&2
+fi
+# The queue-mode test runs on Debian's Redis and PostgreSQL.
+if [ "$queue" != 0 ]; then
+  t0="$(now)"; bash "$HERE/install-queue-services.sh"; echo "[e2e] redis and postgresql ready in $(elapsed "$t0")s" >&2
+fi
 
 cleanup=()
 trap 'for d in "${cleanup[@]}"; do rm -rf "$d"; done' EXIT
@@ -49,5 +59,6 @@ export N8N_E2E_TARBALL="$(cd "$(dirname "$N8N_E2E_TARBALL")" && pwd)/$(basename 
 
 shopt -s nullglob
 files=("$HERE/selftest.mjs" "$HERE"/*.e2e.mjs)
+if [ "$queue" = 1 ]; then files=("$HERE/queue.e2e.mjs"); fi
 # One file at a time: each file may already run the n8n versions side by side (2 cores).
 node --test --test-concurrency=1 "${files[@]}"
