@@ -194,4 +194,4 @@ test(`a seed meets the same faults on the same items whatever order their reques
 			expect(together.some(({ faults }) => faults.some((fault) => fault !== undefined))).toBe(true);
 		}),
 	);
-});
+}, 180_000);
