@@ -22,7 +22,10 @@ const TOOL_DESCRIPTIONS = {
 function optionsProperties(): INodeProperties[] {
 	const withDownloads = jobOptionsProperty(defaults, [GET_RESULTS]);
 	const withoutDownloads = jobOptionsProperty(defaults, [CREATE_JOB, GET_JOB, WAIT_FOR_JOB, LIST_JOBS]);
-	withoutDownloads.options = withoutDownloads.options?.filter((option) => !['downloadOutputs', 'binaryPropertyName'].includes(option.name));
+	// Also the options shown only with Download Outputs: n8n 1.x refuses a field whose condition names a field that is not there.
+	withoutDownloads.options = withoutDownloads.options?.filter(
+		(option) => option.name !== 'downloadOutputs' && !(option as INodeProperties).displayOptions?.show?.downloadOutputs,
+	);
 	return [withDownloads, withoutDownloads];
 }
 
