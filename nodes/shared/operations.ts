@@ -105,7 +105,7 @@ export async function executeJobOperation(
  */
 function waitsForCallbacks(fn: IExecuteFunctions): boolean {
 	if (typeof fn.isToolExecution === 'function' && fn.isToolExecution()) return false;
-	return fn.getNodeParameter('waitForCompletion', 0, false) === true && fn.getNodeParameter('waitMode', 0, '') === WAIT_MODE_CALLBACK;
+	return checkedParameter<boolean>(fn, waitForCompletionProperty, 0) && fn.getNodeParameter('waitMode', 0, '') === WAIT_MODE_CALLBACK;
 }
 
 /**
