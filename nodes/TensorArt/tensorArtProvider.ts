@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { JobError, JobOutput, JobStatus } from '../shared/JobItem';
+import type { JobError, JobStatus, LinkOutput } from '../shared/JobItem';
 import { formatFromUrl, toIsoTime } from '../shared/JobItem';
 import type { JobProvider, ProviderErrorInfo } from '../shared/JobProvider';
 import { checkedText, invalidValue } from '../shared/parameters';
@@ -221,7 +221,7 @@ function progressOf(job: TamsJob, status: JobStatus | undefined): number | null 
  * Final images and videos; where both lists are empty, the images the workflow's nodes show
  * (`workflowFinishItem.nodes[*].outputUi.images`), then those of 2023's `stages[]`.
  */
-function outputsOf(job: TamsJob): JobOutput[] {
+function outputsOf(job: TamsJob): LinkOutput[] {
 	const success = job.successInfo;
 	const listed = [
 		...(success?.images ?? []).map((resource) => toOutput(resource, 'image')),
@@ -233,15 +233,15 @@ function outputsOf(job: TamsJob): JobOutput[] {
 	const fromStages = (success?.stages ?? []).flatMap((stage) =>
 		(stage.processingImages ?? []).map((image) => toOutput(image.resourceImage ?? {}, 'image')),
 	);
-	const sources = [listed, fromNodes, fromStages].map((list) => list.filter((output): output is JobOutput => output !== undefined));
+	const sources = [listed, fromNodes, fromStages].map((list) => list.filter((output): output is LinkOutput => output !== undefined));
 	return sources.find((list) => list.length > 0) ?? [];
 }
 
-function toOutput(resource: TamsResource, kind: JobOutput['kind']): JobOutput | undefined {
+function toOutput(resource: TamsResource, kind: LinkOutput['kind']): LinkOutput | undefined {
 	if (!resource.url) return undefined;
 	const image = resource.meta?.image;
 	const format = image?.format?.toLowerCase() || formatFromUrl(resource.url);
-	const output: JobOutput = { url: resource.url, kind };
+	const output: LinkOutput = { url: resource.url, kind };
 	if (format) output.format = format;
 	if (image?.width) output.width = image.width;
 	if (image?.height) output.height = image.height;

@@ -10,17 +10,31 @@ export function isFinalStatus(status: JobStatus): boolean {
 	return FINAL_STATUSES.has(status);
 }
 
-export const jobOutputSchema = z
+/** A result file at a link (which may expire): "Download Outputs" fetches these. */
+export const linkOutputSchema = z
 	.object({
 		url: z.string(),
-		kind: z.enum(['image', 'video', 'file']),
+		kind: z.enum(['image', 'video', 'audio', 'file']),
 		format: z.string().optional(),
 		width: z.number().optional(),
 		height: z.number().optional(),
 		expiresAt: z.string().optional(),
 	})
 	.strict();
+export type LinkOutput = z.infer<typeof linkOutputSchema>;
+
+/** A result given in the reply itself: text (a transcript, an LLM's answer) or any JSON value. */
+const valueOutputSchema = z.union([
+	z.object({ kind: z.literal('text'), text: z.string() }).strict(),
+	z.object({ kind: z.literal('json'), value: z.unknown() }).strict(),
+]);
+
+export const jobOutputSchema = z.union([linkOutputSchema, valueOutputSchema]);
 export type JobOutput = z.infer<typeof jobOutputSchema>;
+
+export function isLinkOutput(output: JobOutput): output is LinkOutput {
+	return 'url' in output;
+}
 
 export const jobErrorSchema = z
 	.object({
@@ -136,7 +150,7 @@ export function toIsoTime(value: unknown): string | null {
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-const EXTENSION_KINDS: Record<string, JobOutput['kind']> = {
+const EXTENSION_KINDS: Record<string, LinkOutput['kind']> = {
 	png: 'image',
 	jpg: 'image',
 	jpeg: 'image',
@@ -149,6 +163,14 @@ const EXTENSION_KINDS: Record<string, JobOutput['kind']> = {
 	webm: 'video',
 	mov: 'video',
 	mkv: 'video',
+	mp3: 'audio',
+	wav: 'audio',
+	ogg: 'audio',
+	oga: 'audio',
+	opus: 'audio',
+	flac: 'audio',
+	m4a: 'audio',
+	aac: 'audio',
 };
 
 /** The file extension of a URL's path (lower case, no dot), or undefined. */
@@ -158,6 +180,6 @@ export function formatFromUrl(url: string): string | undefined {
 	return match ? match[1].toLowerCase() : undefined;
 }
 
-export function kindFromFormat(format: string | undefined): JobOutput['kind'] {
+export function kindFromFormat(format: string | undefined): LinkOutput['kind'] {
 	return (format && EXTENSION_KINDS[format.toLowerCase()]) || 'file';
 }

@@ -2,6 +2,7 @@ import type { IBinaryData, IBinaryKeyData, IDataObject, IExecuteFunctions, IHttp
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { NormalizedJob } from './JobItem';
+import { isLinkOutput } from './JobItem';
 import type { LinkPolicy } from './linkPolicy';
 import { MAX_REDIRECTS, addressKind, hostKind, linkHost, linkRefusal, n8nResolver } from './linkPolicy';
 
@@ -44,7 +45,8 @@ export class Transfers {
 			});
 		}
 		const binary: IBinaryKeyData = {};
-		for (const [index, output] of job.outputs.entries()) {
+		// Text and JSON results are in the item already; only files at links are fetched.
+		for (const [index, output] of job.outputs.filter(isLinkOutput).entries()) {
 			const fail = (reason: string, advice: string) =>
 				new NodeOperationError(this.fn.getNode(), `Could not download output ${index + 1} of job ${job.jobId}: ${reason}`, { itemIndex, description: advice });
 			const tooLarge = (size: string) =>

@@ -6,6 +6,7 @@ import { WAIT_MODE_CALLBACK, registerCallbackWait } from './callbackWait';
 import { CUSTOM_API_CALL, jobOptionsProperty, toolTimeoutField, waitFields, waitForCompletionProperty } from './descriptions';
 import { DEFAULT_PARALLEL_DOWNLOADS, Transfers } from './downloads';
 import type { NormalizedJob } from './JobItem';
+import { isLinkOutput } from './JobItem';
 import type { JobProvider, JobRef, ProviderRequest, WaitDefaults } from './JobProvider';
 import type { JobReading } from './ProviderClient';
 import { ProviderClient } from './ProviderClient';
@@ -274,7 +275,7 @@ export async function toOutputItem(
 	{ downloadOutputs, binaryPropertyName, maxDownloadSize }: JobOptions,
 ): Promise<INodeExecutionData> {
 	const item: INodeExecutionData = { json: job as unknown as IDataObject };
-	if (downloadOutputs && job.outputs.length > 0) {
+	if (downloadOutputs && job.outputs.some(isLinkOutput)) {
 		item.binary = await transfers.downloadJobOutputs(job, binaryPropertyName || 'data', itemIndex, maxDownloadSize);
 	}
 	return item;
