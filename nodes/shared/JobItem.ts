@@ -127,6 +127,8 @@ export type JobSnapshot = Pick<NormalizedJob, 'jobId' | 'providerStatus'> &
 	Partial<
 		Pick<
 			NormalizedJob,
+			/** Set where the status word alone does not tell (fal.ai's COMPLETED, whose result may be a failure). */
+			| 'status'
 			| 'progress'
 			| 'queue'
 			| 'outputs'

@@ -1,16 +1,25 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { JobSnapshot, JobStatus } from './JobItem';
 
-/** One call to a provider's API, relative to the base URL in the credential. */
+/** One call to a provider's API, relative to the base URL in the credential (or a whole URL where the provider has none). */
 export interface ProviderRequest {
-	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 	path: string;
 	qs?: IDataObject;
+	headers?: Record<string, string>;
 	/** Sent as JSON. */
-	body?: IDataObject;
+	body?: IDataObject | IDataObject[];
 	/** Sent as multipart/form-data. */
 	formData?: FormData;
+	/** Sent as application/x-www-form-urlencoded. */
+	urlencodedForm?: Record<string, string>;
+	/**
+	 * A refusal (4xx other than a credential, a missing address or a rate limit) is the answer
+	 * itself, returned with its status code rather than thrown: fal.ai's result request reports
+	 * a failed job so.
+	 */
+	refusalIsAnswer?: boolean;
 	/**
 	 * The provider de-duplicates this request (TAMS `requestId`), so replaying it after it may
 	 * have reached the server cannot start a second job. Reads (GET) are always replayable.
@@ -25,10 +34,19 @@ export interface ProviderRequest {
 	uncertainOutcomeHint?: string;
 }
 
-/** A job as the provider addresses it: Pixxel jobs live under a workflow, the others by id alone. */
+/** A job as the provider addresses it: Pixxel jobs live under a workflow, most others by id alone. */
 export interface JobRef {
 	jobId: string;
 	workflowId?: string;
+	/** Where a provider gives each job's addresses (fal.ai's `status_url`, `response_url`) instead of an id scheme. */
+	statusUrl?: string;
+	resultUrl?: string;
+}
+
+/** A reply as the provider sent it, for a request whose refusals are answers. */
+export interface ProviderReply {
+	statusCode: number;
+	body: unknown;
 }
 
 export type ProviderProblem =
@@ -64,10 +82,17 @@ export interface JobProvider {
 	/** The `provider` value of normalized items. */
 	name: string;
 	displayName: string;
-	credentialType: string;
+	/** Undefined for an API that needs no authentication. */
+	credentialType?: string;
 	/** Credential fields that hold secrets (API keys, private keys): cut out of every reply, should one quote them. */
 	secretFields: string[];
-	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+	/** Undefined where every request names a whole URL. */
+	baseUrl?(credentials: ICredentialDataDecryptedObject): string;
+	/**
+	 * Puts the credential on a request where its type does not do so itself (n8n's Basic Auth
+	 * and Query Auth credentials leave that to the node).
+	 */
+	authenticate?(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): IHttpRequestOptions;
 	/**
 	 * Why these credentials cannot authenticate any request (an empty field, a key that does not
 	 * parse), never quoting a secret; undefined when usable. Checked before the first request, so
@@ -84,6 +109,10 @@ export interface JobProvider {
 	readJob(body: unknown, ref?: JobRef): JobSnapshot;
 	/** Reads a create reply where it is not a whole job (AetherForge answers with the id alone). */
 	readCreatedJob?(body: unknown): JobSnapshot;
+	/** Where the outputs of a job that read as succeeded are fetched from, where not from the job itself (fal.ai's `response_url`). */
+	resultRequest?(ref: JobRef, body: unknown): ProviderRequest | undefined;
+	/** The job as its result reply (a success, or a refusal that tells why it failed) completes it. */
+	readResult?(job: JobSnapshot, reply: ProviderReply): JobSnapshot;
 	/** The reply as the item's `raw` shows it, where the wire form is unreadable (Pixxel's byte arrays). */
 	readableRaw?(body: unknown): unknown;
 	/** The create request with a URL the provider calls as the job changes status (callback mode); only providers that call back have it. */

@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { JobProvider, JobRef, ProviderRequest } from './JobProvider';
 import type { JobReading } from './normalize';
-import { toNormalizedJob } from './normalize';
+import { readSnapshot, toNormalizedJob } from './normalize';
 import type { ErrorPlace } from './providerErrors';
 import { apiError, malformedReplyError, networkError, redirectError, uncertainOutcomeHint } from './providerErrors';
 import type { SendOutcome } from './retryRule';
@@ -91,7 +91,23 @@ export class ProviderClient {
 
 	async getJob(ref: JobRef, options: Omit<CallOptions, 'deadline'> & { includeRaw?: boolean } = {}): Promise<JobReading> {
 		const { body } = await this.request(this.provider.getJobRequest(ref), options);
-		return this.toNormalizedJob(body, ref, options);
+		return await this.readJob(body, ref, options);
+	}
+
+	/**
+	 * Reads a job reply into the normalized item, with its result fetched where the provider keeps
+	 * the outputs of a succeeded job apart. A result the deadline left no turn for is not waited for.
+	 */
+	async readJob(body: unknown, ref: JobRef, options: CallOptions & { includeRaw?: boolean }): Promise<JobReading> {
+		const snapshot = readSnapshot(this.provider, this.placeOf(options.itemIndex), body, ref);
+		const reading = toNormalizedJob(this.provider, this.placeOf(options.itemIndex), body, ref, options, snapshot);
+		const resultRequest = reading.job.status === 'succeeded' ? this.provider.resultRequest?.(ref, body) : undefined;
+		if (!resultRequest || !this.provider.readResult) return reading;
+		const result = await this.request({ ...resultRequest, refusalIsAnswer: true }, options);
+		if (!result.answered) return reading;
+		const finished = toNormalizedJob(this.provider, this.placeOf(options.itemIndex), body, ref, options, this.provider.readResult(snapshot, result));
+		if (options.includeRaw) finished.job.raw = { status: finished.job.raw, result: result.body };
+		return finished;
 	}
 
 	/** Reads a provider job reply (of `createdBy`, for a create's reply) into the normalized item. */
@@ -108,7 +124,7 @@ export class ProviderClient {
 	async request(request: ProviderRequest, options?: CallOptions & { deadline?: undefined }): Promise<Answered>;
 	async request(request: ProviderRequest, options: CallOptions): Promise<CallResult>;
 	async request(request: ProviderRequest, { itemIndex, deadline, jobSeenBefore }: CallOptions = {}): Promise<CallResult> {
-		await this.transport.connect(itemIndex);
+		await this.transport.connect(itemIndex, request);
 		const place = this.placeOf(itemIndex);
 		const kind = requestKind(request);
 		let jobMayExist = false;
@@ -142,7 +158,9 @@ export class ProviderClient {
 			const outcome = outcomeOf(reply);
 			const decision = decideRetry(kind, outcome);
 			jobMayExist ||= decision.jobMayExist;
-			if (decision.then === 'accept') return { answered: true, statusCode, headers, body };
+			if (decision.then === 'accept' || (outcome === 'refused' && this.refusalIsAnswer(request, statusCode, body))) {
+				return { answered: true, statusCode, headers, body };
+			}
 			const askedWaitMs = outcome === 'garbledAnswer' ? undefined : retryAfterMs(headers);
 			// A 429 slows every item of the run, not just this one.
 			if (decision.then === 'wait') this.budget.pauseFor(askedWaitMs ?? backoffDelayMs(attempt));
@@ -161,6 +179,11 @@ export class ProviderClient {
 			}
 			throw apiError(place, request, statusCode, body, info, jobNote(), askedWaitMs, this.transport.credentialAdvice);
 		}
+	}
+
+	/** A refusal the request takes as its answer: not of the credential, the address or the rate. */
+	private refusalIsAnswer(request: ProviderRequest, statusCode: number, body: unknown): boolean {
+		return request.refusalIsAnswer === true && !['credentials', 'notFound', 'rateLimited'].includes(this.provider.readError(statusCode, body).problem);
 	}
 
 	private placeOf(itemIndex: number | undefined): ErrorPlace {

@@ -62,7 +62,8 @@ export const WAIT_MODE_CALLBACK = 'callback';
  * webhook can check it without storing it, and no one without the API key can make one.
  */
 async function callbackToken(fn: IExecuteFunctions | IWebhookFunctions, provider: JobProvider): Promise<string> {
-	const credentials = await fn.getCredentials(provider.credentialType);
+	// Callback mode is offered by providers with a credential and a base URL (Tensor.Art).
+	const credentials = await fn.getCredentials(provider.credentialType!);
 	const key = secretValues(credentials, provider.secretFields).join('\n');
 	return createHmac('sha256', key).update(`${fn.getExecutionId()}\n${fn.getNode().id}`).digest('hex');
 }
@@ -112,7 +113,7 @@ export interface CallbackWait {
 export async function registerCallbackWait(fn: IExecuteFunctions, client: ProviderClient, timeoutMinutes: number): Promise<CallbackWait> {
 	const { provider } = client;
 	const notifyUrl = resumeUrlOf(fn, await callbackToken(fn, provider));
-	const reason = unreachableReason(notifyUrl, provider.baseUrl(await fn.getCredentials(provider.credentialType)));
+	const reason = unreachableReason(notifyUrl, provider.baseUrl!(await fn.getCredentials(provider.credentialType!)));
 	if (reason) {
 		throw new NodeOperationError(fn.getNode(), `${provider.displayName} cannot call back: ${reason}`, {
 			description: `Set WEBHOOK_URL (N8N_WEBHOOK_URL in some setups) to the public https:// address of this n8n instance, so that ${provider.displayName} can reach it, and restart n8n. Or choose "Poll" as the wait.`,

@@ -1,4 +1,4 @@
-import type { NormalizedJob } from './JobItem';
+import type { JobSnapshot, NormalizedJob } from './JobItem';
 import { isFinalStatus } from './JobItem';
 import type { JobProvider, JobRef, ProviderRequest } from './JobProvider';
 import type { ErrorPlace } from './providerErrors';
@@ -21,15 +21,9 @@ export function toNormalizedJob(
 	body: unknown,
 	ref: JobRef | undefined,
 	{ includeRaw, createdBy }: { includeRaw?: boolean; createdBy?: ProviderRequest } = {},
+	snapshot = readSnapshot(provider, place, body, ref, createdBy),
 ): JobReading {
-	let snapshot;
-	try {
-		snapshot = ref || !provider.readCreatedJob ? provider.readJob(body, ref) : provider.readCreatedJob(body);
-	} catch (error) {
-		// The create succeeded, so its job exists although its reply cannot be read.
-		throw responseShapeError(place, error, body, createdBy && uncertainOutcomeHint(provider.displayName, createdBy, false));
-	}
-	const mapped = provider.mapStatus(snapshot.providerStatus);
+	const mapped = snapshot.status ?? provider.mapStatus(snapshot.providerStatus);
 	const status = mapped ?? 'running';
 	const job: NormalizedJob = {
 		provider: provider.name,
@@ -51,4 +45,14 @@ export function toNormalizedJob(
 	};
 	if (includeRaw) job.raw = provider.readableRaw ? provider.readableRaw(body) : body;
 	return { job, knownStatus: mapped !== undefined };
+}
+
+/** What the adapter reads out of a job reply; a reply it cannot read is an error saying so. */
+export function readSnapshot(provider: JobProvider, place: ErrorPlace, body: unknown, ref: JobRef | undefined, createdBy?: ProviderRequest): JobSnapshot {
+	try {
+		return ref || !provider.readCreatedJob ? provider.readJob(body, ref) : provider.readCreatedJob(body);
+	} catch (error) {
+		// The create succeeded, so its job exists although its reply cannot be read.
+		throw responseShapeError(place, error, body, createdBy && uncertainOutcomeHint(provider.displayName, createdBy, false));
+	}
 }

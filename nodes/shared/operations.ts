@@ -153,9 +153,13 @@ export const waitForJob: JobOperation = async (ctx, itemIndex, settings) => {
 	return await toOutputItem(ctx, job, itemIndex, settings.options);
 };
 
-/** Create Job for a provider: `buildRequest` checks the item's input and builds the create call. */
+/**
+ * Create Job for a provider: `buildRequest` checks the item's input and builds the create call;
+ * `createdJobRef`, where a job's address is more than its id, reads it from the create's reply.
+ */
 export function createJob(
 	buildRequest: (fn: IExecuteFunctions, itemIndex: number) => Promise<ProviderRequest> | ProviderRequest,
+	createdJobRef?: (fn: IExecuteFunctions, itemIndex: number, job: NormalizedJob, body: unknown) => JobRef,
 ): JobOperation {
 	return async (ctx, itemIndex, settings) => {
 		const { fn, client, callback } = ctx;
@@ -165,7 +169,8 @@ export function createJob(
 		const { body } = await client.request(request, { itemIndex });
 		let { job } = client.toNormalizedJob(body, undefined, { itemIndex, includeRaw: settings.options.includeRaw }, request);
 		if (!callback && waitForCompletion && !job.done) {
-			job = await waitUntilDone(fn, client, { jobId: job.jobId, workflowId: job.workflowId ?? undefined }, itemIndex, settings);
+			const ref = createdJobRef?.(fn, itemIndex, job, body) ?? { jobId: job.jobId, workflowId: job.workflowId ?? undefined };
+			job = await waitUntilDone(fn, client, ref, itemIndex, settings);
 		} else {
 			suggestNextCheck(job, pollSchedule(settings.wait, client.provider.waitDefaults));
 		}
@@ -197,7 +202,7 @@ async function waitUntilDone(
 			if (!last) throw notCheckedInTime(fn, client, ref.jobId, timeoutMs, itemIndex);
 			return timedOut(fn, last.job, last.knownStatus, settings, timeoutMs, itemIndex);
 		}
-		last = client.toNormalizedJob(result.body, ref, { itemIndex, includeRaw });
+		last = await client.readJob(result.body, ref, { itemIndex, includeRaw, deadline });
 		const { job, knownStatus } = last;
 		if (job.done) return checkFinishedJob(fn, job, settings, itemIndex);
 		const delayMs = nextPollDelayMs(Date.now() - startedAt, secondsToMs(job.estimatedSecondsLeft), schedule);

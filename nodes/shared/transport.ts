@@ -30,7 +30,12 @@ export interface Reply {
 export class ProviderTransport {
 	private credentials?: Promise<ICredentialDataDecryptedObject>;
 
-	private connection?: { baseUrl: string; credentialsDecrypted: ICredentialsDecrypted };
+	/**
+	 * The run's connection: the credential's base URL (for a provider whose requests name whole
+	 * URLs, the origin of the run's first request, the API it talks to), and the credential as
+	 * n8n is handed it (none for an API without authentication).
+	 */
+	private connection?: { baseUrl: string; credentialsDecrypted?: ICredentialsDecrypted };
 
 	/** Secret values of the credential, cut out of every reply. */
 	private secrets: string[] = [];
@@ -45,19 +50,20 @@ export class ProviderTransport {
 	) {}
 
 	/** Reads the credential once per run and checks it: a broken one is one clear error, and nothing is sent. */
-	async connect(itemIndex: number | undefined): Promise<void> {
+	async connect(itemIndex: number | undefined, firstRequest: ProviderRequest): Promise<void> {
 		const { credentialType } = this.provider;
-		this.credentials ??= this.ctx.getCredentials(credentialType);
+		this.credentials ??= credentialType ? this.ctx.getCredentials(credentialType) : Promise.resolve({});
 		const credentials = await this.credentials;
 		if (this.connection) return;
-		const baseUrl = this.checkedBaseUrl(credentials, itemIndex);
+		const baseUrl = this.checkedBaseUrl(credentials, itemIndex) ?? new URL(firstRequest.path).origin;
 		this.secrets = secretValues(credentials, this.provider.secretFields);
 		this.credentialAdvice =
 			this.provider.credentialAdvice?.(credentials) ??
 			`Check the ${this.provider.displayName} credential: the API key (and the base URL it is used with) must belong to an active account.`;
-		const ref = this.ctx.getNode().credentials?.[credentialType];
+		const ref = credentialType ? this.ctx.getNode().credentials?.[credentialType] : undefined;
 		// Handed to n8n with each request: without it n8n loads and decrypts the credential again every time.
-		this.connection = { baseUrl, credentialsDecrypted: { id: ref?.id ?? '', name: ref?.name ?? '', type: credentialType, data: credentials } };
+		const credentialsDecrypted = credentialType ? { id: ref?.id ?? '', name: ref?.name ?? '', type: credentialType, data: credentials } : undefined;
+		this.connection = { baseUrl, credentialsDecrypted };
 	}
 
 	/** The credential's base URL, once `connect` has read and checked it. */
@@ -68,11 +74,12 @@ export class ProviderTransport {
 	/** Sends one request once; HTTP error statuses are replies, network failures are thrown. */
 	async send(request: ProviderRequest): Promise<Reply> {
 		const { baseUrl, credentialsDecrypted } = this.connection!;
-		const options: IHttpRequestOptions = {
+		let options: IHttpRequestOptions = {
 			method: request.method,
 			baseURL: baseUrl,
 			url: request.path,
 			qs: request.qs,
+			headers: { ...request.headers },
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
@@ -83,16 +90,20 @@ export class ProviderTransport {
 		if (request.body !== undefined) {
 			// Serialized once here, so a request signature covers exactly the bytes sent.
 			options.body = JSON.stringify(request.body);
-			options.headers = { 'Content-Type': 'application/json' };
+			options.headers = { ...options.headers, 'Content-Type': 'application/json' };
 		} else if (request.formData !== undefined) {
 			options.body = request.formData;
+		} else if (request.urlencodedForm !== undefined) {
+			options.body = new URLSearchParams(request.urlencodedForm).toString();
+			options.headers = { ...options.headers, 'Content-Type': 'application/x-www-form-urlencoded' };
 		}
+		const { credentialType, authenticate } = this.provider;
+		if (authenticate) options = authenticate(await this.credentials!, options);
+		const sent = credentialsDecrypted
+			? await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, credentialType!, options, { credentialsDecrypted })
+			: await this.ctx.helpers.httpRequest(options);
 		// A reply that quotes a key (an echoed header, a debug field) must not carry it into items or errors.
-		const reply = this.scrub(
-			(await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.provider.credentialType, options, {
-				credentialsDecrypted,
-			})) as Reply,
-		);
+		const reply = this.scrub(sent as Reply);
 		if (typeof reply.body !== 'string' || reply.body.trim() === '') return reply;
 		try {
 			return { ...reply, body: JSON.parse(reply.body) };
@@ -106,17 +117,19 @@ export class ProviderTransport {
 		return withoutSecrets(value, this.secrets);
 	}
 
-	private checkedBaseUrl(credentials: ICredentialDataDecryptedObject, itemIndex: number | undefined): string {
+	/** The credential's base URL, checked; undefined where every request names a whole URL (which the adapter checks). */
+	private checkedBaseUrl(credentials: ICredentialDataDecryptedObject, itemIndex: number | undefined): string | undefined {
 		const { displayName, credentialType } = this.provider;
-		const problem = this.provider.credentialProblem?.(credentials) ?? baseUrlProblem(this.provider.baseUrl(credentials));
+		const baseUrl = this.provider.baseUrl?.(credentials);
+		const problem = this.provider.credentialProblem?.(credentials) ?? (baseUrl === undefined ? undefined : baseUrlProblem(baseUrl));
 		if (problem) {
-			const name = this.ctx.getNode().credentials?.[credentialType]?.name;
+			const name = this.ctx.getNode().credentials?.[credentialType ?? '']?.name;
 			throw new NodeOperationError(this.ctx.getNode(), `The ${displayName} credential${name ? ` "${name}"` : ''} cannot be used: ${problem}`, {
 				itemIndex,
 				description: `Open the credential and correct it; nothing was sent to ${displayName}.`,
 			});
 		}
-		const baseUrl = this.provider.baseUrl(credentials);
+		if (baseUrl === undefined) return undefined;
 		if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
 			throw new NodeOperationError(this.ctx.getNode(), `The base URL in the ${displayName} credential is not an http(s) address`, {
 				itemIndex,

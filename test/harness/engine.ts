@@ -64,8 +64,13 @@ function loadClasses<T>(files: string[]): T[] {
 	});
 }
 
+/** n8n's own generic credentials, which the HTTP Async Job node offers as its HTTP Request node does. */
+const GENERIC_CREDENTIALS = ['HttpHeaderAuth', 'HttpBearerAuth', 'HttpQueryAuth', 'HttpBasicAuth'].map(
+	(name) => path.relative(repoRoot, require.resolve(`n8n-nodes-base/dist/credentials/${name}.credentials.js`)),
+);
+
 export const credentialTypes = new Map(
-	loadClasses<ICredentialType>(packageJson.n8n.credentials).map((type) => [type.name, type]),
+	[...loadClasses<ICredentialType>(packageJson.n8n.credentials), ...loadClasses<ICredentialType>(GENERIC_CREDENTIALS)].map((type) => [type.name, type]),
 );
 
 const ourNodeTypes = new Map(
@@ -174,11 +179,17 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	/** Every credential of this package authenticates with a function, which n8n calls as it is. */
+	/**
+	 * Every credential of this package authenticates with a function, which n8n calls as it is.
+	 * n8n's generic ones set headers from `={{$credentials.x}}` templates, or (Basic, Query) nothing.
+	 */
 	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		const authenticate = credentialTypes.get(typeName)?.authenticate;
-		if (typeof authenticate !== 'function') throw new Error(`The ${typeName} credential has no authenticate function`);
-		return await authenticate(credentials, requestOptions);
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (authenticate === undefined) return requestOptions;
+		const render = (template: string) => template.replace(/^=/, '').replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, field: string) => String(credentials[field] ?? ''));
+		const headers = Object.entries(authenticate.properties.headers ?? {}).map(([name, value]) => [render(name), render(String(value))]);
+		return { ...requestOptions, headers: { ...requestOptions.headers, ...Object.fromEntries(headers) } };
 	}
 
 	async preAuthentication(): Promise<undefined> {

@@ -1,0 +1,38 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB } from '../shared/descriptions';
+import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
+import { buildCreateRequest, createdJobRef } from './actions/createJob';
+import { httpAsyncJobProvider } from './httpAsyncJobProvider';
+import { AUTHENTICATIONS, httpAsyncJobProperties } from './properties';
+
+export class HttpAsyncJob implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'HTTP Async Job',
+		name: 'httpAsyncJob',
+		icon: { light: 'file:httpAsyncJob.svg', dark: 'file:httpAsyncJob.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "createJob" ? "Create at " + $parameter["url"] : $parameter["operation"] === "getJob" ? "Get Job" : "Wait For Job" }}',
+		description: 'Start a job at any HTTP API, look it up and wait for it, with the same item as the provider nodes',
+		defaults: { name: 'HTTP Async Job' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: AUTHENTICATIONS.filter(({ value }) => value !== 'none').map(({ value }) => ({
+			name: value,
+			required: true,
+			displayOptions: { show: { authentication: [value] } },
+		})),
+		properties: httpAsyncJobProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeJobOperation.call(this, httpAsyncJobProvider(this), {
+			[CREATE_JOB]: createJob(buildCreateRequest, createdJobRef),
+			[GET_JOB]: getJob,
+			[WAIT_FOR_JOB]: waitForJob,
+		});
+	}
+}

@@ -1,0 +1,299 @@
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import { ZodError } from 'zod';
+
+import type { JobOutput, JobSnapshot, JobStatus } from '../shared/JobItem';
+import { formatFromUrl, kindFromFormat, toIsoTime } from '../shared/JobItem';
+import type { JobProvider, JobRef, ProviderErrorInfo, ProviderReply, WaitDefaults } from '../shared/JobProvider';
+import { checkedCollection, checkedText, invalidValue, requiredString } from '../shared/parameters';
+
+/**
+ * The adapter of the HTTP Async Job node, built from the node's parameters: where the job id,
+ * the status word and the rest of the item are in the replies, and which words mean what.
+ * It is a JobProvider like any other, so the engine runs it as it runs the provider nodes.
+ */
+
+export const HTTP_WAIT_DEFAULTS: WaitDefaults = { pollIntervalSeconds: 2, maxIntervalSeconds: 30, timeoutMinutes: 30, requestsPerSecond: 5 };
+
+/** What each generic credential type keeps secret, and how a request carries it where n8n's type does not apply it. */
+const CREDENTIALS: Record<string, { secretFields: string[] }> = {
+	httpHeaderAuth: { secretFields: ['value'] },
+	httpBearerAuth: { secretFields: ['token'] },
+	httpQueryAuth: { secretFields: ['value'] },
+	httpBasicAuth: { secretFields: ['password'] },
+};
+
+const JOB_ID = '{{jobId}}';
+
+/** A field path: names joined by dots, with [n] for list entries (`data.items[0].url`). */
+const PATH = /^[^.[\]\s]+(\[\d+\])*(\.[^.[\]\s]+(\[\d+\])*)*$/;
+
+/** The value at `path` in `value`, or undefined where any step is missing. */
+export function valueAt(value: unknown, path: string): unknown {
+	const steps = path.split('.').flatMap((part) => part.split(/\[(\d+)\]/).filter((step) => step !== ''));
+	return steps.reduce<unknown>((current, step) => (typeof current === 'object' && current !== null ? (current as IDataObject)[step] : undefined), value);
+}
+
+interface ReplyFields {
+	progressPath?: string;
+	progressScale?: 'percent' | 'fraction';
+	queuePositionPath?: string;
+	errorPath?: string;
+	outputsPath?: string;
+	outputUrlField?: string;
+	costPath?: string;
+	createdAtPath?: string;
+}
+
+const REPLY_FIELD_NAMES: Array<[Exclude<keyof ReplyFields, 'progressScale'>, string]> = [
+	['progressPath', 'Progress Path'],
+	['queuePositionPath', 'Queue Position Path'],
+	['errorPath', 'Error Message Path'],
+	['outputsPath', 'Outputs Path'],
+	['outputUrlField', 'Output URL Field'],
+	['costPath', 'Cost Path'],
+	['createdAtPath', 'Created Time Path'],
+];
+
+/** How one run reads the API's replies: the first item's settings, checked before anything is sent. */
+interface ReadingRules {
+	statusPath: string;
+	words: Map<string, JobStatus>;
+	fields: ReplyFields;
+	/** Create only: where its reply holds the job ID. */
+	jobIdPath?: string;
+	resultUrlPath?: string;
+	/** Outputs and errors come from a result request, not from the status reply. */
+	hasResultRequest: boolean;
+}
+
+/** A path parameter: empty is undefined, anything else must be a path. */
+function checkedPath(node: INode, value: unknown, field: string, itemIndex: number): string | undefined {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
+	const path = checkedText(node, value, field, itemIndex);
+	if (!PATH.test(path)) {
+		throw invalidValue(node, itemIndex, field, `must be a field path such as "status" or "data.items[0].url", not "${path}"`, 'Join nested field names with dots and write list entries as [0].');
+	}
+	return path;
+}
+
+function readRules(fn: IExecuteFunctions, itemIndex: number): ReadingRules {
+	const node = fn.getNode();
+	const path = (name: string, field: string) => checkedPath(node, fn.getNodeParameter(name, itemIndex, ''), field, itemIndex);
+	const words = new Map<string, JobStatus>();
+	const wordLists: Array<[string, string, JobStatus]> = [
+		['succeededWords', 'Succeeded Words', 'succeeded'],
+		['failedWords', 'Failed Words', 'failed'],
+		['canceledWords', 'Canceled Words', 'canceled'],
+		['queuedWords', 'Queued Words', 'queued'],
+	];
+	for (const [name, field, status] of wordLists) {
+		const value = fn.getNodeParameter(name, itemIndex, '') as unknown;
+		if (typeof value !== 'string') throw invalidValue(node, itemIndex, field, 'must be text: status words separated by commas');
+		for (const word of value.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean)) {
+			const earlier = words.get(word);
+			if (earlier && earlier !== status) {
+				throw invalidValue(node, itemIndex, field, `names "${word}", which another list already gives the status "${earlier}"`, 'Each status word may mean one thing only.');
+			}
+			words.set(word, status);
+		}
+	}
+	if (![...words.values()].includes('succeeded')) {
+		throw invalidValue(node, itemIndex, 'Succeeded Words', 'is empty', 'Name the status word(s) the API reports for a finished job, e.g. "succeeded".');
+	}
+	const replyFields = checkedCollection(fn, 'replyFields', itemIndex, 'Reply Fields', []) as ReplyFields;
+	const fields: ReplyFields = { progressScale: replyFields.progressScale === 'fraction' ? 'fraction' : 'percent' };
+	for (const [name, field] of REPLY_FIELD_NAMES) fields[name] = checkedPath(node, replyFields[name], field, itemIndex);
+	const result = fn.getNodeParameter('resultRequest', itemIndex, {}) as IDataObject;
+	const isCreate = fn.getNodeParameter('operation', 0) === 'createJob';
+	const resultUrlPath = checkedPath(node, result.resultUrlPath, 'Result URL Path', itemIndex);
+	return {
+		statusPath: path('statusPath', 'Status Field Path') ?? 'status',
+		words,
+		fields,
+		jobIdPath: isCreate ? (path('jobIdPath', 'Job ID Path') ?? 'id') : undefined,
+		resultUrlPath,
+		hasResultRequest: resultUrlPath !== undefined || (typeof result.resultUrl === 'string' && result.resultUrl.trim() !== ''),
+	};
+}
+
+/** A URL parameter of an item, `{{jobId}}` filled in: it must be an http(s) address. */
+export function checkedUrl(node: INode, value: unknown, field: string, itemIndex: number, jobId?: string): string {
+	const text = checkedText(node, value, field, itemIndex);
+	const url = jobId === undefined ? text : text.split(JOB_ID).join(encodeURIComponent(jobId));
+	if (!/^https?:\/\/[^/\s]+/i.test(url)) {
+		throw invalidValue(node, itemIndex, field, `must be an http(s) address, not "${url.slice(0, 80)}"`, 'Give the whole address, starting with https://.');
+	}
+	return url;
+}
+
+/** The job's addresses for one item: its status URL (and result URL) with the job ID filled in. */
+export function jobRefOf(fn: IExecuteFunctions, itemIndex: number, jobId: string, createReply?: unknown): JobRef {
+	const node = fn.getNode();
+	const statusUrlPath = createReply === undefined ? undefined : checkedPath(node, fn.getNodeParameter('statusUrlPath', itemIndex, ''), 'Status URL Path', itemIndex);
+	const statusUrl = statusUrlPath
+		? checkedUrl(node, valueAt(createReply, statusUrlPath), `Status URL Path "${statusUrlPath}" of the create reply`, itemIndex)
+		: checkedUrl(node, fn.getNodeParameter('statusUrl', itemIndex, ''), 'Status URL', itemIndex, jobId);
+	const resultUrl = (fn.getNodeParameter('resultRequest', itemIndex, {}) as IDataObject).resultUrl;
+	return {
+		jobId,
+		statusUrl,
+		resultUrl: typeof resultUrl === 'string' && resultUrl.trim() !== '' ? checkedUrl(node, resultUrl, 'Result URL', itemIndex, jobId) : undefined,
+	};
+}
+
+/**
+ * Checks, before a create is sent, that its job can be addressed afterwards: a Status URL Path,
+ * or a Status URL template with {{jobId}}, and a Result URL template that is an address.
+ */
+export function checkCreatedJobAddress(fn: IExecuteFunctions, itemIndex: number): void {
+	const node = fn.getNode();
+	if (checkedPath(node, fn.getNodeParameter('statusUrlPath', itemIndex, ''), 'Status URL Path', itemIndex) === undefined) {
+		const template = fn.getNodeParameter('statusUrl', itemIndex, '') as unknown;
+		if (typeof template !== 'string' || !template.includes(JOB_ID)) {
+			throw invalidValue(node, itemIndex, 'Status URL', `must hold ${JOB_ID} where the job ID goes, or "Status URL Path" must say where the create's reply has the status URL`, 'For example https://api.example.com/v1/jobs/{{jobId}}.');
+		}
+		checkedUrl(node, template, 'Status URL', itemIndex, 'job');
+	}
+	const resultUrl = (fn.getNodeParameter('resultRequest', itemIndex, {}) as IDataObject).resultUrl;
+	if (typeof resultUrl === 'string' && resultUrl.trim() !== '') checkedUrl(node, resultUrl, 'Result URL', itemIndex, 'job');
+}
+
+/** The adapter for one run of the node, from the first item's settings. */
+export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
+	const authentication = fn.getNodeParameter('authentication', 0, 'none') as string;
+	const credentialType = authentication === 'none' ? undefined : authentication;
+	if (credentialType !== undefined && !CREDENTIALS[credentialType]) {
+		throw invalidValue(fn.getNode(), 0, 'Authentication', `must be one of None, ${Object.keys(CREDENTIALS).join(', ')}, not "${authentication}"`);
+	}
+	const rules = readRules(fn, 0);
+	const { fields } = rules;
+	const mapStatus = (word: string) => rules.words.get(word.trim().toLowerCase());
+	const statusPart = rules.hasResultRequest ? 'status' : 'all';
+
+	return {
+		name: 'httpAsyncJob',
+		displayName: 'The API',
+		credentialType,
+		secretFields: credentialType ? CREDENTIALS[credentialType].secretFields : [],
+		waitDefaults: HTTP_WAIT_DEFAULTS,
+
+		authenticate(credentials, options) {
+			if (credentialType === 'httpQueryAuth') return { ...options, qs: { ...options.qs, [String(credentials.name)]: credentials.value } };
+			if (credentialType === 'httpBasicAuth') return { ...options, auth: { username: String(credentials.user ?? ''), password: String(credentials.password ?? '') } };
+			return options;
+		},
+
+		credentialProblem(credentials) {
+			if (credentialType === 'httpHeaderAuth' || credentialType === 'httpQueryAuth') {
+				if (!String(credentials.name ?? '').trim()) return 'its Name is empty';
+			}
+			const secret = credentialType ? CREDENTIALS[credentialType].secretFields[0] : undefined;
+			return secret && !String(credentials[secret] ?? '') ? `its ${secret === 'token' ? 'Bearer Token' : secret === 'password' ? 'Password' : 'Value'} is empty` : undefined;
+		},
+
+		readJobRef: (readFn, itemIndex) => jobRefOf(readFn, itemIndex, requiredString(readFn, 'jobId', itemIndex, 'Job ID')),
+
+		getJobRequest: (ref) => ({ method: 'GET', path: ref.statusUrl!, purpose: `get the status of job ${ref.jobId}` }),
+
+		readJob(body, ref) {
+			const word = valueAt(body, rules.statusPath);
+			if (typeof word !== 'string' && typeof word !== 'number') {
+				throw new ZodError([{ code: 'custom', path: rules.statusPath.split('.'), message: 'Must hold the status word; set "Status Field Path" to where the reply has it' }]);
+			}
+			return { ...readFields(body, fields, statusPart), jobId: ref!.jobId, providerStatus: String(word) };
+		},
+
+		readCreatedJob(body) {
+			const jobIdPath = rules.jobIdPath ?? 'id';
+			const jobId = valueAt(body, jobIdPath);
+			if ((typeof jobId !== 'string' || jobId === '') && typeof jobId !== 'number') {
+				throw new ZodError([{ code: 'custom', path: jobIdPath.split('.'), message: 'Must hold the job ID; set "Job ID Path" to where the reply has it' }]);
+			}
+			const word = valueAt(body, rules.statusPath);
+			const known = typeof word === 'string' || typeof word === 'number';
+			// A reply without a status word (an id alone) says only that the job was accepted.
+			return { ...readFields(body, fields, statusPart), jobId: String(jobId), providerStatus: known ? String(word) : 'created', ...(known ? {} : { status: 'queued' as const }) };
+		},
+
+		mapStatus,
+
+		resultRequest(ref, body) {
+			const fromReply = rules.resultUrlPath ? valueAt(body, rules.resultUrlPath) : undefined;
+			const url = typeof fromReply === 'string' && fromReply !== '' ? fromReply : ref.resultUrl;
+			return url ? { method: 'GET', path: url, purpose: `get the result of job ${ref.jobId}` } : undefined;
+		},
+
+		readResult(job, reply: ProviderReply) {
+			if (reply.statusCode < 300) return { ...job, ...readFields(reply.body, fields, 'result') };
+			return { ...job, status: 'failed', error: { message: errorMessageOf(fields.errorPath ? valueAt(reply.body, fields.errorPath) : reply.body) ?? `HTTP ${reply.statusCode}`, retryable: false } };
+		},
+
+		readError(statusCode, body): ProviderErrorInfo {
+			const message = errorMessageOf(body) ?? `HTTP ${statusCode}`;
+			if (statusCode === 401 || statusCode === 403) return { message, problem: 'credentials' };
+			if (statusCode === 404) return { message, problem: 'notFound', description: 'Check the URL and the job ID.' };
+			if (statusCode === 429) return { message, problem: 'rateLimited' };
+			if (statusCode >= 500) return { message, problem: 'unavailable' };
+			return { message, problem: 'invalidInput' };
+		},
+	};
+}
+
+/**
+ * The item fields a reply holds: `status` reads what a status reply tells (progress, queue,
+ * cost, time), `result` what a result reply tells (outputs, error), `all` both.
+ */
+function readFields(body: unknown, fields: ReplyFields, part: 'status' | 'result' | 'all'): Omit<JobSnapshot, 'jobId' | 'providerStatus'> {
+	const at = (path: string | undefined) => (path ? valueAt(body, path) : undefined);
+	const snapshot: Omit<JobSnapshot, 'jobId' | 'providerStatus'> = {};
+	if (part !== 'result') {
+		const progress = numberOf(at(fields.progressPath));
+		if (progress !== undefined) snapshot.progress = Math.min(100, Math.max(0, fields.progressScale === 'fraction' ? progress * 100 : progress));
+		const position = numberOf(at(fields.queuePositionPath));
+		if (position !== undefined) snapshot.queue = { position, length: null };
+		const cost = numberOf(at(fields.costPath));
+		if (cost !== undefined) snapshot.cost = cost;
+		const createdAt = toIsoTime(at(fields.createdAtPath));
+		if (createdAt) snapshot.createdAt = createdAt;
+	}
+	if (part !== 'status') {
+		const outputs = fields.outputsPath ? outputsOf(at(fields.outputsPath), fields.outputUrlField ?? 'url') : [];
+		if (outputs.length > 0) snapshot.outputs = outputs;
+		const message = errorMessageOf(at(fields.errorPath));
+		if (message) snapshot.error = { message, retryable: false };
+	}
+	return snapshot;
+}
+
+function numberOf(value: unknown): number | undefined {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
+}
+
+const isUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/\S+$/i.test(value.trim());
+
+/** Outputs from a URL, a list of them, objects with a URL field, or text. */
+function outputsOf(value: unknown, urlField: string): JobOutput[] {
+	if (value === undefined || value === null || value === '') return [];
+	const entries = Array.isArray(value) ? value : [value];
+	return entries.flatMap((entry): JobOutput[] => {
+		const url = isUrl(entry) ? entry : valueAt(entry, urlField);
+		if (!isUrl(url)) return [];
+		const format = formatFromUrl(url);
+		return [{ url, kind: kindFromFormat(format), ...(format ? { format } : {}) }];
+	});
+}
+
+/** A readable message from an error value: text, a list of them or of FastAPI's `{loc, msg}`, or an object's message. */
+function errorMessageOf(value: unknown): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value === 'string') return value;
+	if (Array.isArray(value)) return value.map((entry) => errorMessageOf(entry)).filter(Boolean).join('; ') || undefined;
+	if (typeof value === 'object') {
+		const { detail, message, msg, error, title, loc } = value as IDataObject;
+		const text = errorMessageOf(detail ?? message ?? msg ?? error ?? title);
+		if (text && Array.isArray(loc)) return `${loc.filter((part) => part !== 'body').join('.')}: ${text}`;
+		return text ?? JSON.stringify(value).slice(0, 300);
+	}
+	return String(value);
+}
