@@ -101,6 +101,15 @@ describe('fal-like queue', () => {
 		expect(job.raw).toMatchObject({ status: { status: 'COMPLETED' }, result: { detail: [expect.objectContaining({ msg: 'prompt is too long' })] } });
 	});
 
+	test('a result request answered 503 is sent again, its 200 gives the outputs', async () => {
+		scriptNext('fal', { queueMs: 0, runMs: 100 });
+		sim.server.injectFault({ prefix: '/fal', method: 'GET', path: /\/requests\/[^/]+$/, times: 1, fault: { kind: 'status', status: 503, body: { detail: 'busy' } } });
+		const { create, credentials } = httpApiSettings(sim, 'fal');
+		const result = await run({ ...create, operation: 'createJob', waitForCompletion: true, waitSettings: FAST_WAIT }, credentials);
+		expect(result.outputs.Job[0].json).toMatchObject({ status: 'succeeded', outputs: [expect.objectContaining({ kind: 'image' })] });
+		expect(sim.server.log.filter((entry) => /\/requests\/[^/]+$/.test(entry.path)).map((entry) => entry.status)).toEqual([503, 200]);
+	});
+
 	test('"On Job Failure: Stop With an Error" stops on that failure', async () => {
 		scriptNext('fal', { queueMs: 0, runMs: 100, outcome: 'failed', failure: { reason: 'prompt is too long' } });
 		const { create, credentials } = httpApiSettings(sim, 'fal');
@@ -131,7 +140,7 @@ describe('an idempotency header', () => {
 		const { create, credentials } = httpApiSettings(sim, 'replicate');
 		const result = await run({ ...create, operation: 'createJob' }, credentials);
 		expect(sim.server.log.filter((entry) => entry.method === 'POST')).toHaveLength(1);
-		expect(result.error?.message).toBe('The API could not create the job: the connection was reset');
+		expect(result.error?.message).toBe('127.0.0.1 could not create the job: the connection was reset');
 		expect(result.error?.description).toMatch(/a job may exist.*Check the jobs made at 127\.0\.0\.1:\d+ before running this item again/);
 	});
 });
@@ -143,7 +152,7 @@ describe('authentication', () => {
 		['httpBasicAuth', { user: 'ana', password: 'basic-secret-123456' }, (entry: { query: string; headers: IDataObject }) => expect(entry.headers.authorization).toBe(`Basic ${Buffer.from('ana:basic-secret-123456').toString('base64')}`)],
 	])('%s puts the credential on the request', async (authentication, data, check) => {
 		const result = await run({ ...create, authentication, statusUrl: `${sim.server.baseUrl(sim.replicate)}/v1/predictions/{{jobId}}` }, { [authentication]: data }, [{}]);
-		expect(result.error?.message).toMatch(/could not get the status of job abc: You did not pass a valid authentication token/);
+		expect(result.error?.message).toMatch(/could not get job abc: You did not pass a valid authentication token/);
 		expect(result.error?.description).toMatch(/credential/);
 		check(sim.server.log[0] as never);
 	});

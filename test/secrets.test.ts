@@ -13,7 +13,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { registerCredentialNode, runWorkflow } from './harness/engine';
 import type { ProviderCase } from './harness/providerCases';
-import { PROVIDERS, aetherForge, runAction, tensorArt, withField } from './harness/providerCases';
+import { HTTP_NODE_CASES, PROVIDERS, aetherForge, runAction, tensorArt, withField } from './harness/providerCases';
 import type { ProviderSimulators } from './simulator';
 import { startSimulators } from './simulator';
 import { PNG_BYTES } from './simulator/jobs';
@@ -44,7 +44,9 @@ beforeEach(() => {
 });
 
 const FINISHED = { queueMs: 0, runMs: 0 };
-const keyOf = (provider: ProviderCase) => String(sim.credentials[provider.credentialType].apiKey);
+/** The provider nodes, and the HTTP Async Job node with n8n's generic credentials. */
+const ALL_CASES = [...PROVIDERS, ...HTTP_NODE_CASES];
+const keyOf = (provider: ProviderCase) => provider.secret?.(sim) ?? String(sim.credentials[provider.credentialType].apiKey);
 const rsaCredentials = (): Record<string, ICredentialDataDecryptedObject> => ({
 	tensorArtApi: {
 		endpoint: 'custom',
@@ -101,8 +103,9 @@ describe('the harness scan of every run', () => {
 });
 
 describe('a provider reply that quotes the key is scrubbed before anything is made of it', () => {
-	test.each(PROVIDERS)('$name: a job reply with the key in a debug field, shown as raw response', async (provider) => {
-		const input = provider.existingJob(sim, FINISHED);
+	test.each(ALL_CASES)('$name: a job reply with the key in a debug field, shown as raw response', async (provider) => {
+		// Running, so the raw response is the job reply alone (a finished fal job's adds its result).
+		const input = provider.existingJob(sim, { queueMs: 0, runMs: 60_000 });
 		const echo = { authorization: `Bearer ${keyOf(provider)}`, note: `request by key ${keyOf(provider)}` };
 		sim.server.injectFault({ prefix: provider.prefix, method: 'GET', times: 1, fault: { kind: 'rewrite', rewrite: (body) => withField(body, ['echo'], echo) } });
 		const { outputs, error } = await runAction(sim, { provider, action: 'get', input: [input], parameters: { options: { includeRaw: true } } });
@@ -110,7 +113,7 @@ describe('a provider reply that quotes the key is scrubbed before anything is ma
 		expect((outputs.Job[0].json.raw as IDataObject).echo).toEqual({ authorization: 'Bearer [hidden]', note: 'request by key [hidden]' });
 	});
 
-	test.each(PROVIDERS)('$name: an error reply that quotes the key, in the message and the reply kept with the error', async (provider) => {
+	test.each(ALL_CASES)('$name: an error reply that quotes the key, in the message and the reply kept with the error', async (provider) => {
 		const input = provider.existingJob(sim, FINISHED);
 		sim.server.injectFault({
 			prefix: provider.prefix,
@@ -158,7 +161,7 @@ describe('a provider reply that quotes the key is scrubbed before anything is ma
 });
 
 describe('requests to another host never carry the key', () => {
-	test.each(PROVIDERS.flatMap((provider) => [302, 307].map((status) => ({ provider, status }))))(
+	test.each(ALL_CASES.flatMap((provider) => [302, 307].map((status) => ({ provider, status }))))(
 		'$provider.name: a $status redirect to another host is not followed',
 		async ({ provider, status }) => {
 			const input = provider.existingJob(sim, FINISHED);
@@ -168,7 +171,7 @@ describe('requests to another host never carry the key', () => {
 				fault: { kind: 'status', status, headers: { location: `${otherHost.url}/collect?key=${keyOf(provider)}` } },
 			});
 			const { error } = await runAction(sim, { provider, action: 'get', input: [input] });
-			expect(error?.message).toBe(`${provider.displayName} could not get job ${String(input.jobId)}${provider === aetherForge || provider === tensorArt ? '' : ` of workflow ${String(input.workflowId)}`}: the server redirected to ${otherHost.url}/collect`);
+			expect(error?.message).toBe(`${provider.displayName} could not get job ${String(input.jobId)}${input.workflowId === undefined ? '' : ` of workflow ${String(input.workflowId)}`}: the server redirected to ${otherHost.url}/collect`);
 			expect(error?.description).toMatch(/Redirects are not followed, so the API key is never sent to another address/);
 			expect(otherHost.requests).toEqual([]);
 		},

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
-import { ZodError } from 'zod';
+import { ZodError, z } from 'zod';
 
 import type { JobOutput, JobSnapshot, JobStatus } from '../shared/JobItem';
 import { formatFromUrl, kindFromFormat, toIsoTime } from '../shared/JobItem';
@@ -172,7 +172,7 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 
 	return {
 		name: 'httpAsyncJob',
-		displayName: 'The API',
+		displayName: hostOf(fn.getNodeParameter(fn.getNodeParameter('operation', 0) === 'createJob' ? 'url' : 'statusUrl', 0, '')),
 		credentialType,
 		secretFields: credentialType ? CREDENTIALS[credentialType].secretFields : [],
 		waitDefaults: HTTP_WAIT_DEFAULTS,
@@ -193,26 +193,18 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 
 		readJobRef: (readFn, itemIndex) => jobRefOf(readFn, itemIndex, requiredString(readFn, 'jobId', itemIndex, 'Job ID')),
 
-		getJobRequest: (ref) => ({ method: 'GET', path: ref.statusUrl!, purpose: `get the status of job ${ref.jobId}` }),
+		getJobRequest: (ref) => ({ method: 'GET', path: ref.statusUrl!, purpose: `get job ${ref.jobId}` }),
 
 		readJob(body, ref) {
-			const word = valueAt(body, rules.statusPath);
-			if (typeof word !== 'string' && typeof word !== 'number') {
-				throw new ZodError([{ code: 'custom', path: rules.statusPath.split('.'), message: 'Must hold the status word; set "Status Field Path" to where the reply has it' }]);
-			}
-			return { ...readFields(body, fields, statusPart), jobId: ref!.jobId, providerStatus: String(word) };
+			const word = checkedAt(body, rules.statusPath, STATUS_WORD);
+			return { ...readFields(body, fields, statusPart), jobId: ref!.jobId, providerStatus: word };
 		},
 
 		readCreatedJob(body) {
-			const jobIdPath = rules.jobIdPath ?? 'id';
-			const jobId = valueAt(body, jobIdPath);
-			if ((typeof jobId !== 'string' || jobId === '') && typeof jobId !== 'number') {
-				throw new ZodError([{ code: 'custom', path: jobIdPath.split('.'), message: 'Must hold the job ID; set "Job ID Path" to where the reply has it' }]);
-			}
-			const word = valueAt(body, rules.statusPath);
-			const known = typeof word === 'string' || typeof word === 'number';
+			const jobId = checkedAt(body, rules.jobIdPath ?? 'id', JOB_ID_VALUE);
+			const word = checkedAt(body, rules.statusPath, STATUS_WORD.optional());
 			// A reply without a status word (an id alone) says only that the job was accepted.
-			return { ...readFields(body, fields, statusPart), jobId: String(jobId), providerStatus: known ? String(word) : 'created', ...(known ? {} : { status: 'queued' as const }) };
+			return { ...readFields(body, fields, statusPart), jobId: String(jobId), providerStatus: word ?? 'created', ...(word === undefined ? { status: 'queued' as const } : {}) };
 		},
 
 		mapStatus,
@@ -239,6 +231,16 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 	};
 }
 
+const STATUS_WORD = z.string();
+const JOB_ID_VALUE = z.union([z.string().min(1), z.number().int()]);
+
+/** The value at `path`, checked by `schema`: a mismatch is a ZodError naming the whole path, as for the provider nodes' schemas. */
+function checkedAt<T>(body: unknown, path: string, schema: z.ZodType<T>): T {
+	const parsed = schema.safeParse(valueAt(body, path));
+	if (parsed.success) return parsed.data;
+	throw new ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: [path, ...issue.path] })));
+}
+
 /**
  * The item fields a reply holds: `status` reads what a status reply tells (progress, queue,
  * cost, time), `result` what a result reply tells (outputs, error), `all` both.
@@ -263,6 +265,15 @@ function readFields(body: unknown, fields: ReplyFields, part: 'status' | 'result
 		if (message) snapshot.error = { message, retryable: false };
 	}
 	return snapshot;
+}
+
+/** The API's host as messages name it ("api.replicate.com could not create the job"). */
+function hostOf(url: unknown): string {
+	try {
+		return new URL(String(url).split(JOB_ID).join('job')).hostname;
+	} catch {
+		return 'The API';
+	}
 }
 
 function numberOf(value: unknown): number | undefined {

@@ -8,8 +8,9 @@ const MIN_SECRET_LENGTH = 8;
 
 /**
  * The texts to cut out of replies: each secret field's value as it is, URL-encoded and
- * base64-encoded (a reply may echo a query string or a Basic header) and, for a PEM key, each
- * line of its base64 body. Longest first, so a whole key is replaced before any part of it.
+ * base64-encoded (a reply may echo a query string or a Basic header), the key of a header value
+ * after its scheme word ("Key abc…", "Bearer abc…") and, for a PEM key, each line of its base64
+ * body. Longest first, so a whole key is replaced before any part of it.
  */
 export function secretValues(credentials: ICredentialDataDecryptedObject, fields: string[]): string[] {
 	const values = fields.flatMap((field) => {
@@ -17,7 +18,8 @@ export function secretValues(credentials: ICredentialDataDecryptedObject, fields
 		if (typeof value !== 'string') return [];
 		const text = value.trim();
 		const pemLines = text.split(/\s+|\\n/).filter((part) => /^[A-Za-z0-9+/=]+$/.test(part));
-		return [text, encodeURIComponent(text), ...base64Forms(text), ...pemLines];
+		const afterScheme = /^[A-Za-z]+ +(\S+)$/.exec(text)?.[1];
+		return [text, encodeURIComponent(text), ...base64Forms(text), ...(afterScheme ? [afterScheme] : []), ...pemLines];
 	});
 	return [...new Set(values)].filter((value) => value.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
 }

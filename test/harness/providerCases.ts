@@ -7,6 +7,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } 
 
 import type { WorkflowRun } from './engine';
 import { startWorkflow } from './engine';
+import { httpApiSettings } from './httpAsyncJobSettings';
 import { singleNodeWorkflow } from './workflows';
 import type { ProviderSimulators } from '../simulator';
 import type { JobScript, SimJob } from '../simulator/jobs';
@@ -16,14 +17,23 @@ import type { SimRequest } from '../simulator/server';
 export type Action = 'create' | 'get' | 'wait';
 
 export interface ProviderCase {
-	/** The node type, and the `provider` of its items. */
-	name: 'aetherForge' | 'pixxel' | 'tensorArt';
+	/** The node type, and the `provider` of its items, unless `nodeType` says otherwise. */
+	name: string;
+	/** The HTTP Async Job node, set up for a simulated API. */
+	nodeType?: 'httpAsyncJob';
 	/** As messages name the provider. */
 	displayName: string;
 	credentialType: string;
 	prefix: string;
-	/** Node parameters of an action; Get and Wait read the job from the item's `jobId` (and `workflowId`). */
-	parameters(action: Action): IDataObject;
+	/**
+	 * Node parameters of an action; Get and Wait read the job from the item's `jobId` (and
+	 * `workflowId`). The HTTP Async Job node's hold the simulator's URLs.
+	 */
+	parameters(action: Action, sim?: ProviderSimulators): IDataObject;
+	/** The path of a read of the job's status, on the simulator. */
+	readPath?(jobId: string): RegExp;
+	/** The credential's secret, where it is not `apiKey`. */
+	secret?(sim: ProviderSimulators): string;
 	/** The input item of a create whose job can be told apart by `marker`. */
 	createInput(sim: ProviderSimulators, marker: string): IDataObject;
 	/** The marker of the create input a job on the simulator was made from. */
@@ -137,6 +147,71 @@ export const tensorArt: ProviderCase = {
 
 export const PROVIDERS: ProviderCase[] = [aetherForge, pixxel, tensorArt];
 
+const replicateProblem = (status: number, detail: string) => ({ title: 'Bad request', detail, status });
+
+/** The HTTP Async Job node configured for the Replicate-like and fal-like APIs, as a user would from their docs. */
+export const httpReplicate: ProviderCase = {
+	name: 'httpAsyncJob (Replicate)',
+	nodeType: 'httpAsyncJob',
+	displayName: '127.0.0.1',
+	credentialType: 'httpBearerAuth',
+	prefix: '/replicate',
+	parameters: (action, sim) => {
+		const settings = httpApiSettings(sim!, 'replicate');
+		return action === 'create'
+			? { ...settings.create, operation: 'createJob' }
+			: { ...settings.status, operation: action === 'get' ? 'getJob' : 'waitForJob', jobId: '={{ $json.jobId }}' };
+	},
+	createInput: (_sim, marker) => ({ prompt: marker }),
+	markerOf: (job) => (job.extra as { input: { prompt?: string } }).input.prompt,
+	existingJob(sim, script) {
+		sim.replicate.jobs.nextScripts.unshift(script);
+		const job = sim.replicate.jobs.create(crypto.randomUUID().replace(/-/g, ''), sim.server.clock.now(), { model: 'acme/model', version: '0'.repeat(64), input: {}, shape: 'url', outputUrls: [] });
+		return { jobId: job.id };
+	},
+	jobs: (sim) => sim.replicate.jobs.jobs,
+	nextScripts: (sim) => sim.replicate.jobs.nextScripts,
+	errorBody: (message) => replicateProblem(400, message),
+	keyRefused: { status: 401, body: { title: 'Unauthenticated', detail: 'You did not pass a valid authentication token', status: 401 } },
+	schemaField: ['status'],
+	createReplyHasStatus: true,
+	secret: (sim) => String(sim.credentials.httpBearerAuth.token),
+	revokeKey: (sim) => sim.replicate.apiTokens.delete(String(sim.credentials.httpBearerAuth.token)),
+	restoreKey: (sim) => sim.replicate.apiTokens.add(String(sim.credentials.httpBearerAuth.token)),
+};
+
+const falKey = (sim: ProviderSimulators) => String(sim.credentials.httpHeaderAuth.value).replace(/^Key /, '');
+
+export const httpFal: ProviderCase = {
+	...httpReplicate,
+	name: 'httpAsyncJob (fal)',
+	credentialType: 'httpHeaderAuth',
+	prefix: '/fal',
+	parameters: (action, sim) => {
+		const settings = httpApiSettings(sim!, 'fal');
+		return action === 'create'
+			? { ...settings.create, operation: 'createJob' }
+			: { ...settings.status, operation: action === 'get' ? 'getJob' : 'waitForJob', jobId: '={{ $json.jobId }}' };
+	},
+	readPath: (jobId) => new RegExp(`/${jobId}/status$`),
+	existingJob(sim, script) {
+		sim.fal.jobs.nextScripts.unshift(script);
+		return { jobId: sim.fal.jobs.create(crypto.randomUUID(), sim.server.clock.now(), { app: 'fal-ai/flux', input: {}, imageUrls: [] }).id };
+	},
+	jobs: (sim) => sim.fal.jobs.jobs,
+	nextScripts: (sim) => sim.fal.jobs.nextScripts,
+	errorBody: (message) => ({ detail: message }),
+	keyRefused: { status: 401, body: { detail: 'Invalid API key' } },
+	// The submit reply says IN_QUEUE whatever the job's status word will be.
+	createReplyHasStatus: false,
+	secret: (sim) => falKey(sim),
+	revokeKey: (sim) => sim.fal.apiKeys.delete(falKey(sim)),
+	restoreKey: (sim) => sim.fal.apiKeys.add(falKey(sim)),
+};
+
+/** The HTTP Async Job node's cases beside the provider nodes', for the fault matrix and the secret scan. */
+export const HTTP_NODE_CASES: ProviderCase[] = [httpReplicate, httpFal];
+
 export interface ActionRun {
 	provider: ProviderCase;
 	action: Action;
@@ -149,7 +224,7 @@ export interface ActionRun {
 
 /** Runs one action of a provider's node in n8n's engine; its output items are `outputs.Job`. */
 export function startAction(sim: ProviderSimulators, { provider, action, input, parameters = {}, continueOnFail, credentials }: ActionRun) {
-	const workflow = singleNodeWorkflow(provider.name, { ...provider.parameters(action), ...parameters });
+	const workflow = singleNodeWorkflow(provider.nodeType ?? provider.name, { ...provider.parameters(action, sim), ...parameters });
 	if (continueOnFail) workflow.nodes[0].onError = 'continueRegularOutput';
 	return startWorkflow(workflow, { credentials: credentials ?? sim.credentials, input });
 }

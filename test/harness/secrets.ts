@@ -35,7 +35,8 @@ export function secretsOf(
 function secretParts(value: string): string[] {
 	const text = value.trim();
 	const body = /-----BEGIN [A-Z ]+-----([\s\S]*?)-----END [A-Z ]+-----/.exec(text.replace(/\\n/g, '\n'))?.[1] ?? '';
-	const parts = [text, body.replace(/\s+/g, ''), ...body.split(/\s+/)];
+	// A header value ("Key abc…") may leak without its scheme word.
+	const parts = [text, body.replace(/\s+/g, ''), ...body.split(/\s+/), ...(body ? [] : text.split(/\s+/))];
 	return [...new Set(parts)].filter((part) => part.length >= MIN_SECRET_LENGTH);
 }
 
