@@ -11,6 +11,8 @@
  *   6. Tensor.Art jobs of 60 s waited for by callback, against by polling, in a real n8n 2.x
  *      server (n8n's resume URLs live there, not in n8n-core): test/e2e/callback-bench.mjs,
  *      run when `npm run e2e:install` has installed n8n.
+ * Rows 1–3 run again with the HTTP Async Job node, set up as a user would for the Replicate-like
+ * API (rows 1H, 2H) and for TAMS (row 3H).
  * `npm run bench -- --json` ends with one line of JSON holding the same figures.
  *
  * Long jobs run on a simulator whose clock goes faster (×10 for 10 min, ×50 for 1 h); the node's
@@ -27,10 +29,12 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { HTTP_WAIT_DEFAULTS } from '../nodes/HttpAsyncJob/httpAsyncJobProvider';
 import { isFinalStatus } from '../nodes/shared/JobItem';
 import { pixxelProvider } from '../nodes/Pixxel/pixxelProvider';
 import type { WorkflowJson } from '../test/harness/engine';
 import { repoRoot, runWorkflow, useFilesystemBinaryData } from '../test/harness/engine';
+import { httpApiSettings } from '../test/harness/httpAsyncJobSettings';
 import { singleNodeWorkflow } from '../test/harness/workflows';
 import type { ProviderSimulators } from '../test/simulator';
 import { startSimulators } from '../test/simulator';
@@ -66,15 +70,24 @@ function assertAllSucceeded(items: Array<{ json: IDataObject }> | undefined, cou
 
 const JOB_SECONDS = 3;
 
-/** Create Job with "Wait for Completion" for `count` AetherForge jobs of `jobSeconds`; the run's wall time. */
-async function createAndWait(sim: ProviderSimulators, count: number, maxParallel: number, jobSeconds = JOB_SECONDS): Promise<number> {
-	sim.aetherForge.jobs.defaultScript = { queueMs: 0, runMs: jobSeconds * 1000, outcome: 'succeeded', outputCount: 1 };
-	const workflow = singleNodeWorkflow('aetherForge', {
-		operation: 'createJob',
-		type: 'effectV2',
-		description: '={{ "sprite sheet " + $json.n }}',
-		quality: 'standard',
-		frame: '4',
+/** Which node a row runs: the provider node, or the HTTP Async Job node set up for the same kind of API. */
+type BenchNode = 'provider' | 'http';
+
+/**
+ * Create Job with "Wait for Completion" for `count` jobs of `jobSeconds`, at AetherForge or with the
+ * HTTP Async Job node at the Replicate-like API; the run's wall time.
+ */
+async function createAndWait(sim: ProviderSimulators, count: number, maxParallel: number, jobSeconds = JOB_SECONDS, node: BenchNode = 'provider'): Promise<number> {
+	const script = { queueMs: 0, runMs: jobSeconds * 1000, outcome: 'succeeded' as const, outputCount: 1 };
+	sim.aetherForge.jobs.defaultScript = script;
+	sim.replicate.jobs.defaultScript = script;
+	const http = httpApiSettings(sim, 'replicate');
+	const create =
+		node === 'http'
+			? { ...http.create, operation: 'createJob' }
+			: { operation: 'createJob', type: 'effectV2', description: '={{ $json.prompt }}', quality: 'standard', frame: '4' };
+	const workflow = singleNodeWorkflow(node === 'http' ? 'httpAsyncJob' : 'aetherForge', {
+		...create,
 		waitForCompletion: true,
 		// A floor sized to jobs of seconds (AetherForge advises polling every 1–2 s).
 		waitSettings: { pollInterval: 1 },
@@ -83,23 +96,23 @@ async function createAndWait(sim: ProviderSimulators, count: number, maxParallel
 	});
 	const started = Date.now();
 	const { outputs, error } = await runWorkflow(workflow, {
-		credentials: sim.credentials,
-		input: Array.from({ length: count }, (_, n) => ({ n })),
+		credentials: node === 'http' ? http.credentials : sim.credentials,
+		input: Array.from({ length: count }, (_, n) => ({ prompt: `sprite sheet ${n}` })),
 	});
 	if (error) throw error;
 	assertAllSucceeded(outputs.Job, count, 'row 1');
 	return Date.now() - started;
 }
 
-async function sideBySide(sim: ProviderSimulators) {
+async function sideBySide(sim: ProviderSimulators, node: BenchNode = 'provider') {
 	const items = 100;
 	// A warm-up run first, as a long-running n8n is warm (JIT, the engine's first run).
-	await createAndWait(sim, 20, 20, 0);
+	await createAndWait(sim, 20, 20, 0, node);
 	// Best of two: the machine's other work only ever adds time.
-	const wallMs = Math.min(await createAndWait(sim, items, 100), await createAndWait(sim, items, 100));
+	const wallMs = Math.min(await createAndWait(sim, items, 100, JOB_SECONDS, node), await createAndWait(sim, items, 100, JOB_SECONDS, node));
 	// One after another, measured on 3 items and scaled to 100.
 	const sample = 3;
-	const oneByOneMs = ((await createAndWait(sim, sample, 1)) / sample) * items;
+	const oneByOneMs = ((await createAndWait(sim, sample, 1, JOB_SECONDS, node)) / sample) * items;
 	return { wallMs, ratio: wallMs / (JOB_SECONDS * 1000), oneByOneRatio: oneByOneMs / (JOB_SECONDS * 1000) };
 }
 
@@ -210,12 +223,45 @@ async function scheduleCase(label: string, durationSeconds: number, speed: numbe
 	}
 }
 
+/** Row 2 with the HTTP Async Job node at the Replicate-like API, which gives no estimate. */
+async function httpScheduleCase(label: string, durationSeconds: number, speed: number): Promise<Pick<ScheduleFigures, 'label' | 'oursRequests' | 'oursWorstDelay'>> {
+	const sim = await startSimulators({ speed });
+	try {
+		const { server, replicate } = sim;
+		const durationsMs = Array.from({ length: JOBS_PER_CASE }, (_, k) => durationSeconds * 1000 * 1.09 ** (k / JOBS_PER_CASE));
+		const jobs = durationsMs.map((runMs) => {
+			replicate.jobs.nextScripts.push({ queueMs: 0, runMs });
+			return replicate.jobs.create(crypto.randomUUID().replace(/-/g, ''), server.clock.now(), { model: 'acme/model', version: '0'.repeat(64), input: {}, shape: 'url', outputUrls: [] });
+		});
+		const http = httpApiSettings(sim, 'replicate');
+		const { outputs, error } = await runWorkflow(
+			singleNodeWorkflow('httpAsyncJob', {
+				...http.status,
+				operation: 'waitForJob',
+				jobId: '={{ $json.id }}',
+				waitSettings: { pollInterval: FLOOR_SECONDS / speed, maxInterval: MAX_INTERVAL_SECONDS / speed, timeout: (3 * durationSeconds) / speed / 60 },
+				options: { requestsPerSecond: HTTP_WAIT_DEFAULTS.requestsPerSecond * speed },
+			}),
+			{ credentials: http.credentials, input: jobs.map((job) => ({ id: job.id })) },
+		);
+		if (error) throw error;
+		assertAllSucceeded(outputs.Job, jobs.length, `row 2 (HTTP Async Job), ${label}`);
+		return {
+			label,
+			oursRequests: mean(jobs.map((job) => checksOf(server, job.id).length)),
+			oursWorstDelay: Math.max(...jobs.map((job) => detectionDelayMs(server, job) / Math.max(FLOOR_SECONDS * 1000, 0.1 * (finishedAt(job) - job.createdAt)))),
+		};
+	} finally {
+		await sim.stop();
+	}
+}
+
 // ── Row 3: a provider rate limit ────────────────────────────────────────────────────────────
 
 const LIMIT_PER_SECOND = 5;
 
 /** 200 Tensor.Art waits at the given request budget against a simulated limit of 5 per second. */
-async function rateLimited(requestsPerSecond: number | undefined) {
+async function rateLimited(requestsPerSecond: number | undefined, node: BenchNode = 'provider') {
 	const sim = await startSimulators();
 	try {
 		const { server, tensorArt } = sim;
@@ -225,8 +271,9 @@ async function rateLimited(requestsPerSecond: number | undefined) {
 			tensorArt.jobs.nextScripts.push({ queueMs: 0, runMs: 10_000 });
 			tensorArt.addJob(id, server.clock.now());
 		}
-		const workflow = singleNodeWorkflow('tensorArt', {
-			resource: 'job',
+		const http = httpApiSettings(sim, 'tensorArt');
+		const workflow = singleNodeWorkflow(node === 'http' ? 'httpAsyncJob' : 'tensorArt', {
+			...(node === 'http' ? http.status : { resource: 'job' }),
 			operation: 'waitForJob',
 			jobId: '={{ $json.id }}',
 			options: requestsPerSecond === undefined ? {} : { requestsPerSecond },
@@ -234,7 +281,8 @@ async function rateLimited(requestsPerSecond: number | undefined) {
 		// A failed item becomes an error item, so every failure is counted.
 		workflow.nodes[0].onError = 'continueRegularOutput';
 		const started = Date.now();
-		const { outputs, error } = await runWorkflow(workflow, { credentials: sim.credentials, input: ids.map((id) => ({ id })) });
+		const credentials = node === 'http' ? http.credentials : sim.credentials;
+		const { outputs, error } = await runWorkflow(workflow, { credentials, input: ids.map((id) => ({ id })) });
 		if (error) throw error;
 		const failed = ids.length - (outputs.Job ?? []).filter((item) => item.json.status === 'succeeded').length;
 		const refused = server.log.filter((entry) => entry.status === 429).length;
@@ -444,16 +492,21 @@ async function main() {
 	const row5Many = await downloadRow(100, 20 * MIB);
 	progress('row 1, side by side');
 	const sim = await startSimulators();
-	const row1 = await sideBySide(sim).finally(async () => await sim.stop());
+	const row1 = await sideBySide(sim);
+	progress('row 1, side by side, HTTP Async Job');
+	const row1Http = await sideBySide(sim, 'http').finally(async () => await sim.stop());
 	progress('row 4, engine overhead');
 	const row4 = await engineOverhead();
 	// Then the rows that mostly wait, side by side (each on its own simulator).
 	progress('rows 2 and 3, long jobs and the rate limit (about a minute)');
-	const [schedule, row3, row3Default] = await Promise.all([
+	const [schedule, httpSchedule, row3, row3Default, row3Http, row3HttpDefault] = await Promise.all([
 		// About a minute of real time each; the 5 s floor stays at or above the node's 0.1 s minimum.
 		Promise.all([scheduleCase('1 min', 60, 1), scheduleCase('10 min', 600, 10), scheduleCase('1 h', 3600, 50)]),
+		Promise.all([httpScheduleCase('1 min', 60, 1), httpScheduleCase('10 min', 600, 10), httpScheduleCase('1 h', 3600, 50)]),
 		rateLimited(2 * LIMIT_PER_SECOND),
 		rateLimited(undefined),
+		rateLimited(2 * LIMIT_PER_SECOND, 'http'),
+		rateLimited(undefined, 'http'),
 	]);
 	// Last, alone: it starts a real n8n (seconds of CPU) and waits for jobs of a real minute.
 	progress('row 6, callback against polling in a real n8n 2.x (about 2 minutes)');
@@ -489,6 +542,22 @@ async function main() {
 			`default budget (4 req/s): ${row3Default.failed}, ${(100 * row3Default.share).toFixed(1)}%`,
 			'0, ≤ 5%',
 		],
+		['1H', 'HTTP Async Job (Replicate-like): 100 jobs of 3 s, wall ÷ 3 s', fixed2(row1Http.ratio), `one after another: ${row1Http.oneByOneRatio.toFixed(1)}`, '≤ 1.3'],
+		...httpSchedule.map((figures, index) => [
+			'2H',
+			`HTTP Async Job (Replicate-like), jobs of ${figures.label}: status requests per job`,
+			`${fixed2(figures.oursRequests / schedule[index].fixedRequests)} (${figures.oursRequests.toFixed(1)})`,
+			`fixed 5 s loop: 1.00 (${schedule[index].fixedRequests.toFixed(1)})`,
+			{ '1 min': '≤ 1.0', '10 min': '≤ 0.35', '1 h': '≤ 0.10' }[figures.label] ?? '',
+		]),
+		['2H', 'HTTP Async Job: worst detection delay ÷ max(5 s, 10% of the job)', fixed2(Math.max(...httpSchedule.map((figures) => figures.oursWorstDelay))), '', '≤ 1.0'],
+		[
+			'3H',
+			'HTTP Async Job (TAMS settings), 200 waits, limit 5 req/s, budget 10 req/s',
+			`${row3Http.failed}, ${(100 * row3Http.share).toFixed(1)}% (${row3Http.refused} of ${row3Http.requests})`,
+			`default budget (${HTTP_WAIT_DEFAULTS.requestsPerSecond} req/s): ${row3HttpDefault.failed}, ${(100 * row3HttpDefault.share).toFixed(1)}%`,
+			'0, ≤ 5%',
+		],
 		['4', 'Get Job × 1,000 items: wall ÷ bare HTTP loop', `${fixed2(row4.ratio)} (${seconds(row4.oursMs)})`, `bare loop: 1.00 (${seconds(row4.bareMs)})`, '≤ 1.5'],
 		['4', "  n8n's own HTTP Request node, same requests", fixed2(row4.httpNodeMs / row4.bareMs), `(${seconds(row4.httpNodeMs)})`, ''],
 		['4', 'peak memory (RSS of the whole process)', `${Math.round(row4.peakRssMb)} MB`, '', ''],
@@ -522,6 +591,13 @@ async function main() {
 				requests_per_job_with_estimate: round(mean(estimateRequests)),
 				rate_limited_failed_items: row3.failed,
 				rate_limited_429_share: round(row3.share, 4),
+				http_parallel_ratio: round(row1Http.ratio),
+				http_requests_ratio_1min: round(httpSchedule[0].oursRequests / schedule[0].fixedRequests),
+				http_requests_ratio_10min: round(httpSchedule[1].oursRequests / schedule[1].fixedRequests),
+				http_requests_ratio_1h: round(httpSchedule[2].oursRequests / schedule[2].fixedRequests),
+				http_detection_delay_ratio: round(Math.max(...httpSchedule.map((figures) => figures.oursWorstDelay))),
+				http_rate_limited_failed_items: row3Http.failed,
+				http_rate_limited_429_share: round(row3Http.share, 4),
 				engine_overhead_ratio: round(row4.ratio),
 				peak_rss_mb: Math.round(row4.peakRssMb),
 				download_1gib_rss_growth_mb: Math.round(row5Large.growthMb),

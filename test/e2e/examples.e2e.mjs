@@ -14,12 +14,18 @@
 // as it is, and executing it headless is shown to fail for exactly that reason; it is then
 // run through a copy that differs only in that one node (a Manual Trigger with the same
 // name, id and position; see headlessCopy in examples.mjs), checked node by node here.
+//
+// The HTTP Async Job example holds the real APIs' addresses in its node parameters: it runs
+// with them pointed at the simulator (pointedAtSimulators). Beside the examples, the HTTP
+// Async Job node runs against all five simulated APIs, set up as test/harness/httpAsyncJobSettings.ts
+// sets it up for the jest tests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { runN8n, engine } from './n8n-runner.mjs';
-import { PACKAGE_NAME, exampleCredentials, headlessCopy, loadExamples, runsHeadless, startSimulator } from './examples.mjs';
+import { PACKAGE_NAME, ROOT, exampleCredentials, headlessCopy, loadExamples, runsHeadless, startSimulator } from './examples.mjs';
 import { assertExecutionMatchesSchema, mismatches, normalizedJobSchema } from './itemSchema.mjs';
 
 const tarball = process.env.N8N_E2E_TARBALL;
@@ -32,6 +38,8 @@ const SCHEDULED = byFile['tensorart-scheduled-generation'];
 const UPSCALE = byFile['aetherforge-upscale'];
 const LONG_JOB = byFile['pixxel-long-job'];
 const ALL = byFile['all-providers'];
+const HTTP_EXAMPLE = byFile['http-async-job'];
+const FIVE_APIS_ID = 'e2eHttpFiveApis';
 const SCHEDULED_COPY = headlessCopy(SCHEDULED, { id: 'exTensorArtSchedHL' });
 
 /** The item of a job action: its schema (checked on every item below), and its provider. */
@@ -87,10 +95,16 @@ function items(e, node, { run = 0, output = 0 } = {}) {
 test('the examples refer only to credentials the simulator provides, and the copy differs only in its trigger', () => {
 	assert.deepEqual(
 		examples.map((e) => e.file),
-		['aetherforge-upscale.json', 'all-providers.json', 'pixxel-long-job.json', 'tensorart-scheduled-generation.json'],
+		['aetherforge-upscale.json', 'all-providers.json', 'http-async-job.json', 'pixxel-long-job.json', 'tensorart-scheduled-generation.json'],
 	);
-	const creds = exampleCredentials({ tensorArtApi: {}, pixxelApi: {}, aetherForgeApi: {} });
-	assert.deepEqual(creds.map((c) => `${c.id}:${c.type}`).sort(), ['aetherForgeDemo:aetherForgeApi', 'pixxelDemo:pixxelApi', 'tensorArtDemo:tensorArtApi']);
+	const creds = exampleCredentials({ tensorArtApi: {}, pixxelApi: {}, aetherForgeApi: {}, httpBearerAuth: {}, httpHeaderAuth: {} });
+	assert.deepEqual(creds.map((c) => `${c.id}:${c.type}`).sort(), [
+		'aetherForgeDemo:aetherForgeApi',
+		'falDemo:httpHeaderAuth',
+		'pixxelDemo:pixxelApi',
+		'replicateDemo:httpBearerAuth',
+		'tensorArtDemo:tensorArtApi',
+	]);
 	for (const { file, workflow } of examples) {
 		assert.ok(workflow.id.length <= 21, `${file}: n8n needs a workflow id of at most 21 characters`);
 		assert.equal(runsHeadless(workflow), workflow !== SCHEDULED, `${file}: starts from a Manual Trigger`);
@@ -122,30 +136,76 @@ test('the example workflows run in real n8n', { skip: noTarball, concurrency: tr
 	await Promise.all(versions.map((v) => top.test(`n8n ${v}.x`, { skip: unavailable(v), timeout: 900_000 }, (t) => runExamples(t, v))));
 });
 
+/**
+ * One workflow with the HTTP Async Job node for each of the five simulated APIs (Create Job,
+ * waiting), each with a credential of its own, and those credentials.
+ */
+function fiveApis(sim) {
+	const { HTTP_APIS, httpApiSettings } = createRequire(import.meta.url)(path.join(ROOT, '.build', 'test', 'harness', 'httpAsyncJobSettings.js'));
+	const credentials = [];
+	const nodes = HTTP_APIS.map((api, index) => {
+		const settings = httpApiSettings(sim, api);
+		const [[type, data]] = Object.entries(settings.credentials);
+		credentials.push({ id: `httpE2e${api}`, name: `HTTP Async Job e2e ${api}`, type, data });
+		return {
+			id: `00000000-0000-4000-8000-1000000000${String(index).padStart(2, '0')}`,
+			name: `HTTP ${api}`,
+			type: `${PACKAGE_NAME}.httpAsyncJob`,
+			typeVersion: 1,
+			position: [240, index * 160],
+			parameters: { ...settings.create, operation: 'createJob', waitForCompletion: true, waitSettings: { pollInterval: 0.2, timeout: 2 } },
+			credentials: { [type]: { id: `httpE2e${api}`, name: `HTTP Async Job e2e ${api}` } },
+		};
+	});
+	const trigger = { id: '00000000-0000-4000-8000-100000000099', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const prompt = {
+		id: '00000000-0000-4000-8000-100000000098',
+		name: 'Prompt',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [120, 0],
+		parameters: { assignments: { assignments: [{ id: 'p', name: 'prompt', value: 'e2e five apis', type: 'string' }, { id: 'r', name: 'requestId', value: '={{ $execution.id }}-five', type: 'string' }] }, options: {} },
+	};
+	const workflow = {
+		id: FIVE_APIS_ID,
+		name: 'HTTP Async Job against five APIs',
+		active: false,
+		nodes: [trigger, prompt, ...nodes],
+		connections: {
+			Start: { main: [[{ node: 'Prompt', type: 'main', index: 0 }]] },
+			Prompt: { main: [nodes.map((node) => ({ node: node.name, type: 'main', index: 0 }))] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+	return { workflow, credentials, apis: HTTP_APIS };
+}
+
 async function runExamples(t, v) {
 	const sim = await startSimulator();
 	t.after(() => sim.stop());
-	const credentials = exampleCredentials(sim.credentials);
+	const five = fiveApis(sim);
+	const credentials = [...exampleCredentials(sim.credentials), ...five.credentials];
 	// The first Tensor.Art job of this run fails (the copy of the scheduled example runs
 	// first), so its IF routes a failed item; every later job succeeds.
 	sim.tensorArt.jobs.nextScripts.push({ outcome: 'failed', failure: { code: 'E2E_FAILED', reason: 'scripted failure' } });
-	const order = [SCHEDULED_COPY.id, UPSCALE.id, ALL.id, LONG_JOB.id, SCHEDULED_COPY.id, SCHEDULED.id];
+	const order = [SCHEDULED_COPY.id, UPSCALE.id, ALL.id, LONG_JOB.id, SCHEDULED_COPY.id, SCHEDULED.id, HTTP_EXAMPLE.id, FIVE_APIS_ID];
+	const { pointedAtSimulators } = createRequire(import.meta.url)(path.join(ROOT, '.build', 'test', 'simulator', 'index.js'));
 	const r = await runN8n({
 		version: v,
 		tarball,
 		credentials,
-		workflows: [...examples.map((e) => e.workflow), SCHEDULED_COPY],
+		workflows: [...examples.map((e) => (e.workflow === HTTP_EXAMPLE ? pointedAtSimulators(HTTP_EXAMPLE, sim) : e.workflow)), SCHEDULED_COPY, five.workflow],
 		execute: order,
 		keep: true, // binary data of 2.x is read from its store below; removed in t.after
 		timeoutMs: 180_000,
 	});
 	t.after(() => rm(r.userFolder, { recursive: true, force: true }));
 	t.diagnostic(`n8n ${r.n8nVersion}: ${Object.entries(r.timings).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
-	const [scheduledFailed, , , , scheduledOk, scheduledOriginal] = r.executions;
+	const [scheduledFailed, , , , scheduledOk, scheduledOriginal, httpExample, fiveRun] = r.executions;
 	const jobs = (provider) => sim[provider].jobs.jobs;
 
 	await t.test('every item of our nodes in every execution meets the schema of its action (nodes/shared/JobItem.ts)', () => {
-		const workflows = Object.fromEntries([...examples.map((e) => e.workflow), SCHEDULED_COPY].map((w) => [w.id, w]));
+		const workflows = Object.fromEntries([...examples.map((e) => e.workflow), SCHEDULED_COPY, five.workflow].map((w) => [w.id, w]));
 		const checked = r.executions.reduce(
 			(sum, e, i) => sum + assertExecutionMatchesSchema(`${order[i]} on n8n ${r.n8nVersion}`, workflows[order[i]], e),
 			0,
@@ -269,5 +329,26 @@ async function runExamples(t, v) {
 		assert.equal(bin[key].mimeType, 'application/zip');
 		const bytes = await binaryBytes(r.userFolder, bin[key]);
 		assert.ok(bytes.subarray(0, 4).equals(ZIP_SIGNATURE), `a zip was downloaded (${bytes.length} bytes)`);
+	});
+
+	await t.test('http-async-job: the same prompt at the Replicate-like and fal-like APIs, both succeeded', () => {
+		const e = succeeded({ ...r, executions: [httpExample] }, HTTP_EXAMPLE.id);
+		for (const [node, api] of [['Replicate (FLUX schnell)', 'replicate'], ['fal.ai (FLUX dev)', 'fal']]) {
+			const [item] = items(e, node);
+			assertSucceeded(item, 'httpAsyncJob', sim, node);
+			assert.ok(jobs(api).has(item.jobId), `${node}: the job exists at the simulator`);
+			assert.equal(item.outputs.length, 1, `${node}: ${JSON.stringify(item.outputs)}`);
+		}
+		assert.equal(items(e, 'Succeeded?', { output: 0 }).length, 2);
+		assert.equal(e.nodes['Report failures'], undefined);
+	});
+
+	await t.test('HTTP Async Job against all five simulated APIs, set up from their docs', () => {
+		const e = succeeded({ ...r, executions: [fiveRun] }, FIVE_APIS_ID);
+		for (const api of five.apis) {
+			const [item] = items(e, `HTTP ${api}`);
+			assertSucceeded(item, 'httpAsyncJob', sim, `HTTP ${api}`);
+			assert.ok(jobs(api).has(item.jobId), `HTTP ${api}: the job exists at the simulator`);
+		}
 	});
 }

@@ -164,6 +164,7 @@ export const httpReplicate: ProviderCase = {
 	},
 	createInput: (_sim, marker) => ({ prompt: marker }),
 	markerOf: (job) => (job.extra as { input: { prompt?: string } }).input.prompt,
+	markerOfRequest: (_sim, request) => (JSON.parse(request.rawBody.toString('utf8') || '{}') as { input?: { prompt?: string } }).input?.prompt,
 	existingJob(sim, script) {
 		sim.replicate.jobs.nextScripts.unshift(script);
 		const job = sim.replicate.jobs.create(crypto.randomUUID().replace(/-/g, ''), sim.server.clock.now(), { model: 'acme/model', version: '0'.repeat(64), input: {}, shape: 'url', outputUrls: [] });
@@ -194,6 +195,7 @@ export const httpFal: ProviderCase = {
 			: { ...settings.status, operation: action === 'get' ? 'getJob' : 'waitForJob', jobId: '={{ $json.jobId }}' };
 	},
 	readPath: (jobId) => new RegExp(`/${jobId}/status$`),
+	markerOfRequest: (_sim, request) => (JSON.parse(request.rawBody.toString('utf8') || '{}') as { prompt?: string }).prompt,
 	existingJob(sim, script) {
 		sim.fal.jobs.nextScripts.unshift(script);
 		return { jobId: sim.fal.jobs.create(crypto.randomUUID(), sim.server.clock.now(), { app: 'fal-ai/flux', input: {}, imageUrls: [] }).id };

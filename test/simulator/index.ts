@@ -17,9 +17,21 @@ export interface ProviderSimulators {
 	tensorArt: TensorArtSimulator;
 	/** Credentials, by credential type, that point at this simulator with keys it accepts. */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/**
+	 * The real APIs' addresses the simulators stand in for, where a workflow holds them in its
+	 * node parameters (the HTTP Async Job node) rather than in a credential.
+	 */
+	realApiBases: Record<string, string>;
 	/** A clean slate between tests: no faults, an empty log, no scripted jobs, provider defaults. */
 	reset(): void;
 	stop(): Promise<void>;
+}
+
+/** A copy of a workflow made for the real APIs, with every address of theirs pointing at the simulators. */
+export function pointedAtSimulators<T>(workflow: T, simulators: Pick<ProviderSimulators, 'realApiBases'>): T {
+	let text = JSON.stringify(workflow);
+	for (const [real, simulated] of Object.entries(simulators.realApiBases)) text = text.split(real).join(simulated);
+	return JSON.parse(text) as T;
 }
 
 /** Starts the simulator of every provider on 127.0.0.1 (a free port unless one is given). */
@@ -48,6 +60,7 @@ export async function startSimulators(options: { port?: number; speed?: number }
 			httpBearerAuth: { token: [...replicate.apiTokens][0] },
 			httpHeaderAuth: { name: 'Authorization', value: `Key ${[...fal.apiKeys][0]}` },
 		},
+		realApiBases: { 'https://api.replicate.com': server.baseUrl(replicate), 'https://queue.fal.run': server.baseUrl(fal) },
 		reset: () => server.reset(),
 		stop: async () => await server.stop(),
 	};
