@@ -340,7 +340,7 @@ export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = 
 		}
 		// Every run of the suite is checked: no API key or private key in what a user can see,
 		// and every item of our nodes in the shape published for it.
-		assertNoSecretLeaks('the run', visibleRun(run), options.credentials ?? {}, credentialTypes);
+		assertNoSecretLeaks('the run', visibleRun(run), usableCredentials(nodes, options.credentials ?? {}), credentialTypes);
 		for (const [name, tasks] of Object.entries(run.data.resultData.runData)) {
 			tasks.forEach((task, runIndex) => assertOutputsMatchSchema(runIndex === 0 ? 'the run' : `the run (the node's run ${runIndex + 1})`, workflow.getNode(name)!, task.data?.main ?? []));
 		}
@@ -352,6 +352,12 @@ export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions = 
 
 export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): Promise<WorkflowRun> {
 	return await startWorkflow(workflowJson, options).promise;
+}
+
+/** The credentials some node of the run refers to: the only ones its nodes can read, so the only ones they can leak. */
+function usableCredentials(nodes: INode[], credentials: Record<string, ICredentialDataDecryptedObject>): Record<string, ICredentialDataDecryptedObject> {
+	const types = new Set(nodes.flatMap((node) => Object.keys(node.credentials ?? {})));
+	return Object.fromEntries(Object.entries(credentials).filter(([type]) => types.has(type)));
 }
 
 /** Nodes of ours get a reference to the credential of each type they accept, as the editor sets. */
