@@ -37,6 +37,7 @@ import type {
 import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
 
 import type * as JobItem from '../../nodes/shared/JobItem';
+import type { ZodIssue } from 'zod';
 import { assertNoSecretLeaks, visibleRun } from './secrets';
 
 /** The package folder, from test/harness (under Jest) or from .build/test/harness (compiled scripts). */
@@ -77,6 +78,18 @@ const ourNodeTypes = new Map(
 	loadClasses<INodeType>(packageJson.n8n.nodes).map((type) => [nodeTypeName(type.description.name), type]),
 );
 
+/**
+ * A value that fits no branch of a union (an output that is neither a link nor a text/JSON value)
+ * is reported by the branch it comes closest to, so the message names the field that is off.
+ */
+function closestIssues(issues: ZodIssue[]): ZodIssue[] {
+	return issues.flatMap((issue) => {
+		if (issue.code !== 'invalid_union') return [issue];
+		const branches = issue.unionErrors.map((error) => closestIssues(error.issues));
+		return branches.reduce((closest, branch) => (branch.length < closest.length ? branch : closest));
+	});
+}
+
 /** The published item schemas, from the built package as n8n loads it. */
 const { outputItemSchema } = require(path.join(repoRoot, 'dist/nodes/shared/JobItem.js')) as typeof JobItem;
 
@@ -92,7 +105,7 @@ export function assertOutputsMatchSchema(what: string, node: INode, outputs: Arr
 			const { name, schema } = outputItemSchema(node.parameters.operation, json, continueOnFail);
 			const result = schema.safeParse(json);
 			if (result.success) return;
-			const fields = result.error.issues.flatMap((issue) =>
+			const fields = closestIssues(result.error.issues).flatMap((issue) =>
 				issue.code === 'unrecognized_keys'
 					? issue.keys.map((key) => `field "${[...issue.path, key].join('.')}": not in the schema`)
 					: [`field "${issue.path.join('.') || '(item)'}": ${issue.message}`],
