@@ -39,6 +39,8 @@ describe('canvas subtitles name the action as the editor does', () => {
 		['aetherForge', { operation: 'createJob', type: 'makeSpriteV2' }, 'Make Sprite (V2)'],
 		['aetherForge', { operation: 'getJob' }, 'Get Job'],
 		['aetherForge', { operation: '__CUSTOM_API_CALL__' }, 'Custom API Call'],
+		['httpAsyncJob', { operation: 'createJob' }, 'Create Job'],
+		['httpAsyncJob', { operation: 'waitForJob' }, 'Wait For Job'],
 	])('%s %j: "%s"', (nodeType, parameters, expected) => {
 		expect(subtitleOf(nodeType, parameters)).toBe(expected);
 	});

@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB } from '../shared/descriptions';
+import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, labelOf } from '../shared/descriptions';
 import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
 import { buildCreateRequest, createdJobRef } from './actions/createJob';
 import { httpAsyncJobProvider } from './httpAsyncJobProvider';
@@ -14,7 +14,7 @@ export class HttpAsyncJob implements INodeType {
 		icon: { light: 'file:httpAsyncJob.svg', dark: 'file:httpAsyncJob.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "createJob" ? "Create at " + $parameter["url"] : $parameter["operation"] === "getJob" ? "Get Job" : "Wait For Job" }}',
+		subtitle: `={{ ${labelOf({ [CREATE_JOB]: 'Create Job', [GET_JOB]: 'Get Job', [WAIT_FOR_JOB]: 'Wait For Job' })} }}`,
 		description: 'Start a job at any HTTP API, look it up and wait for it, with the same item as the provider nodes',
 		defaults: { name: 'HTTP Async Job' },
 		usableAsTool: true,

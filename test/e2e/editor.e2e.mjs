@@ -294,7 +294,7 @@ async function editorTest(t, version) {
 	// The editor's markup differs on 1.x; the issue these checks guard against was seen on 2.x.
 	await t.test('the canvas names each action in words, and the details show the labels a person reads', { skip: version !== '2' && 'checked on 2.x' }, async () => {
 		await backToCanvas();
-		const subtitles = { 'Tensor.Art': 'Create: Job', 'Pixxel Aurora': 'Create Job', 'AetherForge AI': 'Generate Image' };
+		const subtitles = { 'Tensor.Art': 'Create: Job', 'Pixxel Aurora': 'Create Job', 'AetherForge AI': 'Generate Image', 'HTTP Async Job': 'Create Job' };
 		const lastOnCanvas = (node) => page.locator('[data-test-id=canvas-node]').filter({ has: page.locator(`img[src$="${node.iconPath}"]`) }).last();
 		for (const node of actionNodes) {
 			const lines = async () => (await lastOnCanvas(node).innerText()).split('\n').map((line) => line.trim());
