@@ -16,7 +16,7 @@
 // name, id and position; see headlessCopy in examples.mjs), checked node by node here.
 //
 // The HTTP Async Job example holds the real APIs' addresses in its node parameters: it runs
-// with them pointed at the simulator (pointedAtSimulators). Beside the examples, the HTTP
+// with them pointed at the simulator (pointedAtSimulator). Beside the examples, the HTTP
 // Async Job node runs against all five simulated APIs, set up as test/harness/httpAsyncJobSettings.ts
 // sets it up for the jest tests.
 import { test } from 'node:test';
@@ -25,7 +25,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { runN8n, engine } from './n8n-runner.mjs';
-import { PACKAGE_NAME, ROOT, exampleCredentials, headlessCopy, loadExamples, runsHeadless, startSimulator } from './examples.mjs';
+import { PACKAGE_NAME, ROOT, exampleCredentials, headlessCopy, loadExamples, pointedAtSimulator, runsHeadless, startSimulator } from './examples.mjs';
 import { assertExecutionMatchesSchema, mismatches, normalizedJobSchema } from './itemSchema.mjs';
 
 const tarball = process.env.N8N_E2E_TARBALL;
@@ -189,12 +189,11 @@ async function runExamples(t, v) {
 	// first), so its IF routes a failed item; every later job succeeds.
 	sim.tensorArt.jobs.nextScripts.push({ outcome: 'failed', failure: { code: 'E2E_FAILED', reason: 'scripted failure' } });
 	const order = [SCHEDULED_COPY.id, UPSCALE.id, ALL.id, LONG_JOB.id, SCHEDULED_COPY.id, SCHEDULED.id, HTTP_EXAMPLE.id, FIVE_APIS_ID];
-	const { pointedAtSimulators } = createRequire(import.meta.url)(path.join(ROOT, '.build', 'test', 'simulator', 'index.js'));
 	const r = await runN8n({
 		version: v,
 		tarball,
 		credentials,
-		workflows: [...examples.map((e) => (e.workflow === HTTP_EXAMPLE ? pointedAtSimulators(HTTP_EXAMPLE, sim) : e.workflow)), SCHEDULED_COPY, five.workflow],
+		workflows: [...examples.map((e) => (e.workflow === HTTP_EXAMPLE ? pointedAtSimulator(HTTP_EXAMPLE, sim) : e.workflow)), SCHEDULED_COPY, five.workflow],
 		execute: order,
 		keep: true, // binary data of 2.x is read from its store below; removed in t.after
 		timeoutMs: 180_000,

@@ -95,6 +95,11 @@ export function buildSimulator({ quiet = true } = {}) {
 
 let built = false;
 
+/** The workflow with the real APIs' addresses (the HTTP Async Job example's) pointed at this running simulator. */
+export function pointedAtSimulator(workflow, sim) {
+	return createRequire(import.meta.url)(SIMULATOR_JS).pointedAtSimulators(workflow, sim);
+}
+
 /**
  * Starts the provider simulator in this process (see test/simulator/index.ts), compiled from
  * the sources once per process (unless `build: false` and a build exists).

@@ -19,7 +19,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engine, freePort } from './n8n-runner.mjs';
 import { startQueueEditor } from './n8n-editor.mjs';
-import { exampleCredentials, loadExamples, startSimulator } from './examples.mjs';
+import { exampleCredentials, loadExamples, pointedAtSimulator, startSimulator } from './examples.mjs';
 import { BROWSER_ID, signIn, startQueueN8n, startServices } from './queue-cluster.mjs';
 
 const tarball = process.env.N8N_E2E_TARBALL;
@@ -186,7 +186,8 @@ test('n8n 2.x in queue mode: main, two workers, Redis, PostgreSQL', { skip, time
 	const sim = await startSimulator();
 	t.after(() => sim.stop());
 	const credentials = exampleCredentials(sim.credentials);
-	const workflows = [...EXAMPLE_COPIES, LOAD_WF, KILL_WF, KILL_KEYED_WF, TRIGGER_WF];
+	const exampleCopies = EXAMPLE_COPIES.map((w) => pointedAtSimulator(w, sim));
+	const workflows = [...exampleCopies, LOAD_WF, KILL_WF, KILL_KEYED_WF, TRIGGER_WF];
 	let t0 = Date.now();
 	const n8n = await startQueueN8n({ services, tarball, credentials, workflows, publish: workflows.map((w) => w.id), env: { ...STALL_SETTINGS, EXECUTIONS_DATA_SAVE_ON_PROGRESS: 'true', N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10' }, log });
 	t.after(() => n8n.stop());
@@ -347,7 +348,7 @@ test('n8n 2.x in queue mode: main, two workers, Redis, PostgreSQL', { skip, time
 
 	await step('1, 2. the same in one process (regular mode): the same results; the load\'s wall time', async () => {
 		// Its own encryption key, so its own instance ID: another instance's request IDs (see docs/queue-mode.md).
-		const single = await startQueueN8n({ services: null, tarball, credentials, workflows: [...EXAMPLE_COPIES, LOAD_WF], publish: [...EXAMPLE_COPIES, LOAD_WF].map((w) => w.id), env: { N8N_ENCRYPTION_KEY: 'e2e-single-process-not-a-secret-01' }, log });
+		const single = await startQueueN8n({ services: null, tarball, credentials, workflows: [...exampleCopies, LOAD_WF], publish: [...exampleCopies, LOAD_WF].map((w) => w.id), env: { N8N_ENCRYPTION_KEY: 'e2e-single-process-not-a-secret-01' }, log });
 		t.after(() => single.stop());
 		for (const w of EXAMPLE_COPIES) {
 			await single.webhook(w.id, {});
