@@ -158,11 +158,20 @@ async function editorTest(t, version) {
 		}, 'the node details panel shows');
 	}
 
+	/** n8n's Tidy Up: each node added lands beside the last one, and five of them come to lie over each other. */
+	async function tidyUp() {
+		const button = page.locator('[data-test-id=tidy-up-button]');
+		if (!(await button.count())) return;
+		await button.click();
+		await page.waitForTimeout(400);
+	}
+
 	/**
-	 * Fits the canvas into the part of the window the nodes panel leaves free: zoom to fit,
+	 * Fits the canvas into the part of the window the nodes panel leaves free: tidy up, zoom to fit,
 	 * zoom out until the nodes are narrow enough, then scroll the canvas to the left.
 	 */
 	async function fitLeftOfPanel() {
+		await tidyUp();
 		await page.locator('[data-test-id=node-creator-plus-button]').click();
 		await search.waitFor();
 		await page.waitForTimeout(800); // the panel slides in
@@ -294,6 +303,7 @@ async function editorTest(t, version) {
 	// The editor's markup differs on 1.x; the issue these checks guard against was seen on 2.x.
 	await t.test('the canvas names each action in words, and the details show the labels a person reads', { skip: version !== '2' && 'checked on 2.x' }, async () => {
 		await backToCanvas();
+		await tidyUp();
 		const subtitles = { 'Tensor.Art': 'Create: Job', 'Pixxel Aurora': 'Create Job', 'AetherForge AI': 'Generate Image', 'HTTP Async Job': 'Create Job' };
 		const lastOnCanvas = (node) => page.locator('[data-test-id=canvas-node]').filter({ has: page.locator(`img[src$="${node.iconPath}"]`) }).last();
 		for (const node of actionNodes) {
