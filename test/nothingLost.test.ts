@@ -78,9 +78,9 @@ const refusedBeforeWork = (fault: Fault | undefined) => fault?.kind === 'status'
 
 /**
  * The simulator shows the item surely has no job: the one request of it that reached the
- * simulator was refused before any work, and the item failed on that refusal. (An item that
- * asked again may have had a try lost on its way, timed out on a starved machine before the
- * simulator read it, which the node rightly counts as one that may have arrived.)
+ * simulator was refused before any work, and the item failed on that refusal. (On a busy machine
+ * some items' one request is answered after the node's 8 s timeout: the node rightly says a job
+ * may exist, as it cannot know the refusal came. With a 30 s timeout no such item is left.)
  */
 const surelyNoJob = ({ faults, httpCode }: ItemOutcome) => {
 	const [only] = faults;
