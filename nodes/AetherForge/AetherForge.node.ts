@@ -6,6 +6,7 @@ import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/op
 import { buildCreateRequest, parameterName } from './actions/createJob';
 import type { FormField } from './actions/createTypes';
 import { CREATE_TYPES } from './actions/createTypes';
+import { readJobRef } from './actions/jobRef';
 import { aetherForgeProvider } from './aetherForgeProvider';
 
 const defaults = aetherForgeProvider.waitDefaults;
@@ -108,8 +109,8 @@ export class AetherForge implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeJobOperation.call(this, aetherForgeProvider, {
 			[CREATE_JOB]: createJob(buildCreateRequest),
-			[GET_JOB]: getJob,
-			[WAIT_FOR_JOB]: waitForJob,
+			[GET_JOB]: getJob(readJobRef),
+			[WAIT_FOR_JOB]: waitForJob(readJobRef),
 		});
 	}
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { JobOutput } from '../shared/JobItem';
 import { formatFromUrl, kindFromFormat } from '../shared/JobItem';
 import type { JobProvider, ProviderErrorInfo } from '../shared/JobProvider';
-import { invalidValue, requiredString, trimmedBaseUrl } from '../shared/parameters';
+import { trimmedBaseUrl } from '../shared/parameters';
 
 /** GET /public/v1/job/{job_id}: `image_urls` only on success; a failure reason is not documented. */
 const jobSchema = z.object({
@@ -20,8 +20,6 @@ const createdSchema = z.object({ job_id: z.string() });
 
 const STATUSES = { pending: 'running', succeed: 'succeeded', failed: 'failed' } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const NO_REASON =
 	'AetherForge gave no reason. Failures are most often content moderation or an input image of too low a resolution.';
 
@@ -33,20 +31,6 @@ export const aetherForgeProvider: JobProvider = {
 	baseUrl: (credentials) => trimmedBaseUrl(credentials.baseUrl, 'https://api.aetherforgeai.com'),
 	// The docs advise polling every 1–2 s; sprite and effect jobs run longer than their one minute.
 	waitDefaults: { pollIntervalSeconds: 2, maxIntervalSeconds: 15, timeoutMinutes: 10, requestsPerSecond: 5 },
-
-	readJobRef(fn, itemIndex) {
-		const jobId = requiredString(fn, 'jobId', itemIndex, 'Job ID');
-		if (!UUID.test(jobId)) {
-			throw invalidValue(
-				fn.getNode(),
-				itemIndex,
-				'Job ID',
-				`must be an AetherForge job ID (a UUID), not "${jobId}"`,
-				'AetherForge job IDs are UUIDs such as 550e8400-e29b-41d4-a716-446655440000, as Create Job outputs them in "jobId".',
-			);
-		}
-		return { jobId };
-	},
 
 	getJobRequest: ({ jobId }) => ({ method: 'GET', path: `/public/v1/job/${encodeURIComponent(jobId)}`, purpose: `get job ${jobId}` }),
 

@@ -4,6 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, labelOf } from '../shared/descriptions';
 import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
 import { buildCreateRequest, createdJobRef } from './actions/createJob';
+import { readJobRef } from './actions/jobRef';
 import { httpAsyncJobProvider } from './httpAsyncJobProvider';
 import { AUTHENTICATIONS, httpAsyncJobProperties } from './properties';
 
@@ -31,8 +32,8 @@ export class HttpAsyncJob implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeJobOperation.call(this, httpAsyncJobProvider(this), {
 			[CREATE_JOB]: createJob(buildCreateRequest, createdJobRef),
-			[GET_JOB]: getJob,
-			[WAIT_FOR_JOB]: waitForJob,
+			[GET_JOB]: getJob(readJobRef),
+			[WAIT_FOR_JOB]: waitForJob(readJobRef),
 		});
 	}
 }

@@ -3,8 +3,8 @@ import { ZodError, z } from 'zod';
 
 import type { JobOutput, JobSnapshot, JobStatus } from '../shared/JobItem';
 import { formatFromUrl, kindFromFormat, toIsoTime } from '../shared/JobItem';
-import type { JobProvider, JobRef, ProviderErrorInfo, ProviderReply, WaitDefaults } from '../shared/JobProvider';
-import { checkedCollection, checkedText, invalidValue, requiredString } from '../shared/parameters';
+import type { JobProvider, ProviderErrorInfo, ProviderReply, WaitDefaults } from '../shared/JobProvider';
+import { checkedCollection, checkedText, invalidValue } from '../shared/parameters';
 
 /**
  * The adapter of the HTTP Async Job node, built from the node's parameters: where the job id,
@@ -22,7 +22,7 @@ const CREDENTIALS: Record<string, { secretFields: string[] }> = {
 	httpBasicAuth: { secretFields: ['password'] },
 };
 
-const JOB_ID = '{{jobId}}';
+export const JOB_ID = '{{jobId}}';
 
 /** A field path: names joined by dots, with [n] for list entries (`data.items[0].url`). */
 const PATH = /^[^.[\]\s]+(\[\d+\])*(\.[^.[\]\s]+(\[\d+\])*)*$/;
@@ -67,7 +67,7 @@ interface ReadingRules {
 }
 
 /** A path parameter: empty is undefined, anything else must be a path. */
-function checkedPath(node: INode, value: unknown, field: string, itemIndex: number): string | undefined {
+export function checkedPath(node: INode, value: unknown, field: string, itemIndex: number): string | undefined {
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
 	const path = checkedText(node, value, field, itemIndex);
 	if (!PATH.test(path)) {
@@ -126,38 +126,6 @@ export function checkedUrl(node: INode, value: unknown, field: string, itemIndex
 	return url;
 }
 
-/** The job's addresses for one item: its status URL (and result URL) with the job ID filled in. */
-export function jobRefOf(fn: IExecuteFunctions, itemIndex: number, jobId: string, createReply?: unknown): JobRef {
-	const node = fn.getNode();
-	const statusUrlPath = createReply === undefined ? undefined : checkedPath(node, fn.getNodeParameter('statusUrlPath', itemIndex, ''), 'Status URL Path', itemIndex);
-	const statusUrl = statusUrlPath
-		? checkedUrl(node, valueAt(createReply, statusUrlPath), `Status URL Path "${statusUrlPath}" of the create reply`, itemIndex)
-		: checkedUrl(node, fn.getNodeParameter('statusUrl', itemIndex, ''), 'Status URL', itemIndex, jobId);
-	const resultUrl = (fn.getNodeParameter('resultRequest', itemIndex, {}) as IDataObject).resultUrl;
-	return {
-		jobId,
-		statusUrl,
-		resultUrl: typeof resultUrl === 'string' && resultUrl.trim() !== '' ? checkedUrl(node, resultUrl, 'Result URL', itemIndex, jobId) : undefined,
-	};
-}
-
-/**
- * Checks, before a create is sent, that its job can be addressed afterwards: a Status URL Path,
- * or a Status URL template with {{jobId}}, and a Result URL template that is an address.
- */
-export function checkCreatedJobAddress(fn: IExecuteFunctions, itemIndex: number): void {
-	const node = fn.getNode();
-	if (checkedPath(node, fn.getNodeParameter('statusUrlPath', itemIndex, ''), 'Status URL Path', itemIndex) === undefined) {
-		const template = fn.getNodeParameter('statusUrl', itemIndex, '') as unknown;
-		if (typeof template !== 'string' || !template.includes(JOB_ID)) {
-			throw invalidValue(node, itemIndex, 'Status URL', `must hold ${JOB_ID} where the job ID goes, or "Status URL Path" must say where the create's reply has the status URL`, 'For example https://api.example.com/v1/jobs/{{jobId}}.');
-		}
-		checkedUrl(node, template, 'Status URL', itemIndex, 'job');
-	}
-	const resultUrl = (fn.getNodeParameter('resultRequest', itemIndex, {}) as IDataObject).resultUrl;
-	if (typeof resultUrl === 'string' && resultUrl.trim() !== '') checkedUrl(node, resultUrl, 'Result URL', itemIndex, 'job');
-}
-
 /** The adapter for one run of the node, from the first item's settings. */
 export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 	const authentication = fn.getNodeParameter('authentication', 0, 'none') as string;
@@ -191,9 +159,7 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 			return secret && !String(credentials[secret] ?? '') ? `its ${secret === 'token' ? 'Bearer Token' : secret === 'password' ? 'Password' : 'Value'} is empty` : undefined;
 		},
 
-		readJobRef: (readFn, itemIndex) => jobRefOf(readFn, itemIndex, requiredString(readFn, 'jobId', itemIndex, 'Job ID')),
-
-		getJobRequest: (ref) => ({ method: 'GET', path: ref.statusUrl!, purpose: `get job ${ref.jobId}` }),
+		getJobRequest: (ref) => ({ method: 'GET', path: ref.address!.statusUrl, purpose: `get job ${ref.jobId}` }),
 
 		readJob(body, ref) {
 			const word = checkedAt(body, rules.statusPath, STATUS_WORD);
@@ -211,7 +177,7 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 
 		resultRequest(ref, body) {
 			const fromReply = rules.resultUrlPath ? valueAt(body, rules.resultUrlPath) : undefined;
-			const url = typeof fromReply === 'string' && fromReply !== '' ? fromReply : ref.resultUrl;
+			const url = typeof fromReply === 'string' && fromReply !== '' ? fromReply : ref.address?.resultUrl;
 			return url ? { method: 'GET', path: url, purpose: `get the result of job ${ref.jobId}` } : undefined;
 		},
 

@@ -5,6 +5,7 @@ import { CREATE_JOB, GET_JOB, TOOL_RETURNS, WAIT_FOR_JOB, jobIdProperty, jobOpti
 import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
 import { buildCreateRequest } from './actions/createJob';
 import { GET_RESULTS, getResults, getResultsProperties } from './actions/getResults';
+import { createdJobRef, readJobRef } from './actions/jobRef';
 import { LIST_JOBS, listJobs, listJobsProperties } from './actions/listJobs';
 import { pixxelProvider } from './pixxelProvider';
 import { projectIdProperty, searchProjects, searchWorkflows, workflowProperty } from './workflowSelection';
@@ -84,9 +85,9 @@ export class Pixxel implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeJobOperation.call(this, pixxelProvider, {
-			[CREATE_JOB]: createJob(buildCreateRequest),
-			[GET_JOB]: getJob,
-			[WAIT_FOR_JOB]: waitForJob,
+			[CREATE_JOB]: createJob(buildCreateRequest, createdJobRef),
+			[GET_JOB]: getJob(readJobRef),
+			[WAIT_FOR_JOB]: waitForJob(readJobRef),
 			[LIST_JOBS]: listJobs,
 			[GET_RESULTS]: getResults,
 		});

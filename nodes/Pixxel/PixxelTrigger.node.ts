@@ -5,6 +5,7 @@ import type { NormalizedJob } from '../shared/JobItem';
 import { ProviderClient } from '../shared/ProviderClient';
 import type { FinishedJobsCursor } from './finishedJobs';
 import { latestFinished, takeNewlyFinished } from './finishedJobs';
+import { workflowJobRef } from './actions/jobRef';
 import { listWorkflowJobs } from './actions/listJobs';
 import { checkedWorkflowId, pixxelProvider } from './pixxelProvider';
 import { projectIdProperty, searchProjects, searchWorkflows, workflowProperty } from './workflowSelection';
@@ -60,7 +61,7 @@ export class PixxelTrigger implements INodeType {
 		const jobs = await listWorkflowJobs(client, this.getNode(), workflowId);
 		// The list holds summaries; the full job adds the tasks, and with them a failure's reason.
 		const toItem = async (summary: NormalizedJob): Promise<INodeExecutionData> => {
-			const { job } = await client.getJob({ jobId: summary.jobId, workflowId }, { includeRaw });
+			const { job } = await client.getJob(workflowJobRef(workflowId, summary.jobId), { includeRaw });
 			return { json: job as unknown as IDataObject };
 		};
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { JobError, JobSnapshot, JobStatus } from '../shared/JobItem';
 import { isFinalStatus, toIsoTime } from '../shared/JobItem';
 import type { JobProvider, JobRef, ProviderErrorInfo } from '../shared/JobProvider';
-import { checkedText, invalidValue, requiredString, trimmedBaseUrl } from '../shared/parameters';
+import { checkedText, invalidValue, trimmedBaseUrl } from '../shared/parameters';
 import { withDecodedByteFields } from './byteFields';
 
 /** A task of a job (seed 002): its own status, progress 0–100 and failure. */
@@ -115,14 +115,10 @@ export const pixxelProvider: JobProvider = {
 	// 10 min, for up to 2 h (longer jobs: Get Job after n8n's Wait node, so no worker is held).
 	waitDefaults: { pollIntervalSeconds: 30, maxIntervalSeconds: 600, timeoutMinutes: 120, requestsPerSecond: 5 },
 
-	readJobRef(fn, itemIndex) {
-		return { workflowId: readWorkflowId(fn, itemIndex), jobId: requiredString(fn, 'jobId', itemIndex, 'Job ID') };
-	},
-
-	getJobRequest: ({ workflowId, jobId }) => ({
+	getJobRequest: (ref) => ({
 		method: 'GET',
-		path: `${jobsPath(workflowId)}/${encodeURIComponent(jobId)}`,
-		purpose: `get job ${jobId} of workflow ${workflowId}`,
+		path: jobPath(ref),
+		purpose: `get job ${ref.jobId} of workflow ${ref.address?.workflowId}`,
 	}),
 
 	readJob(body, ref) {
@@ -164,7 +160,7 @@ function toSnapshot(job: PixxelJob, ref: JobRef | undefined): JobSnapshot {
 	return {
 		jobId: job.id,
 		providerStatus: job.status,
-		workflowId: job.workflow_id || ref?.workflowId,
+		workflowId: job.workflow_id || ref?.address?.workflowId,
 		progress,
 		error: status === 'failed' ? failureOf(job) : null,
 		cost: job.cost ?? null,
@@ -245,6 +241,11 @@ export function pixxelTime(value: string | null | undefined): string | null {
 
 export function jobsPath(workflowId: string | undefined): string {
 	return `/v0/workflows/${encodeURIComponent(workflowId ?? '')}/jobs`;
+}
+
+/** A job lives under its workflow, which its ref's address names. */
+export function jobPath({ jobId, address }: JobRef): string {
+	return `${jobsPath(address?.workflowId)}/${encodeURIComponent(jobId)}`;
 }
 
 /** The workflow of the resource locator (picked from the list, or an ID or expression). */

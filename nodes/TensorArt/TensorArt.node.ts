@@ -18,6 +18,7 @@ import { checkParams } from './actions/checkParams';
 import { buildCreateRequest, createOptions, paramsProperty } from './actions/createJob';
 import { buildTemplateRequest, templateFieldsProperty, templateIdProperty } from './actions/createJobFromTemplate';
 import { getTemplate } from './actions/getTemplate';
+import { readJobRef } from './actions/jobRef';
 import {
 	CANCEL_JOB,
 	CHECK_PARAMS,
@@ -181,8 +182,8 @@ export class TensorArt implements INodeType {
 		return await executeJobOperation.call(this, tensorArtProvider, {
 			[CREATE_JOB]: createJob(buildCreateRequest),
 			[CREATE_JOB_FROM_TEMPLATE]: createJob(buildTemplateRequest),
-			[GET_JOB]: getJob,
-			[WAIT_FOR_JOB]: waitForJob,
+			[GET_JOB]: getJob(readJobRef),
+			[WAIT_FOR_JOB]: waitForJob(readJobRef),
 			[CANCEL_JOB]: cancelJob,
 			[CHECK_PARAMS]: checkParams,
 			[GET_TEMPLATE]: getTemplate,

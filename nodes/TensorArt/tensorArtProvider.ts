@@ -114,8 +114,6 @@ export const tensorArtProvider: JobProvider = {
 	// app; 4 leaves room for other calls with the same app.
 	waitDefaults: { pollIntervalSeconds: 3, maxIntervalSeconds: 30, timeoutMinutes: 20, requestsPerSecond: 4 },
 
-	readJobRef: (fn, itemIndex) => ({ jobId: readTamsId(fn, 'jobId', itemIndex, 'Job ID') }),
-
 	getJobRequest: ({ jobId }) => ({ method: 'GET', path: `/v1/jobs/${jobId}`, purpose: `get job ${jobId}` }),
 
 	readJob(body) {

@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { JobSnapshot, JobStatus } from './JobItem';
 
@@ -34,13 +34,14 @@ export interface ProviderRequest {
 	uncertainOutcomeHint?: string;
 }
 
-/** A job as the provider addresses it: Pixxel jobs live under a workflow, most others by id alone. */
+/**
+ * A job as the provider addresses it: most by its id alone; `address` holds what else a provider
+ * needs (Pixxel's workflow, the status and result URLs of fal.ai's queue). The node file sets it
+ * from the item's parameters; only the provider's adapter reads it.
+ */
 export interface JobRef {
 	jobId: string;
-	workflowId?: string;
-	/** Where a provider gives each job's addresses (fal.ai's `status_url`, `response_url`) instead of an id scheme. */
-	statusUrl?: string;
-	resultUrl?: string;
+	address?: Record<string, string>;
 }
 
 /** A reply as the provider sent it, for a request whose refusals are answers. */
@@ -102,8 +103,6 @@ export interface JobProvider {
 	/** What to check in the credential when the provider refuses it; by default the API key and base URL. */
 	credentialAdvice?(credentials: ICredentialDataDecryptedObject): string;
 	waitDefaults: WaitDefaults;
-	/** Reads and checks the job the user names (Get Job, Wait For Job) before anything is sent. */
-	readJobRef(fn: IExecuteFunctions, itemIndex: number): JobRef;
 	getJobRequest(ref: JobRef): ProviderRequest;
 	/** Reads a job response (parsed JSON) with a zod schema, whose error names the field that is off. */
 	readJob(body: unknown, ref?: JobRef): JobSnapshot;

@@ -41,7 +41,7 @@ export function toNormalizedJob(
 		finishedAt: snapshot.finishedAt ?? null,
 		estimatedSecondsLeft: snapshot.estimatedSecondsLeft ?? null,
 		nextCheckInSeconds: null,
-		workflowId: snapshot.workflowId ?? ref?.workflowId ?? null,
+		workflowId: snapshot.workflowId ?? null,
 	};
 	if (includeRaw) job.raw = provider.readableRaw ? provider.readableRaw(body) : body;
 	return { job, knownStatus: mapped !== undefined };

@@ -118,13 +118,17 @@ function asToolWait(fn: IExecuteFunctions, itemIndex: number, wait: WaitSettings
 	return { ...wait, timeout: Math.min(wait.timeout ?? defaults.timeoutMinutes, toolTimeoutMinutes), onTimeout: 'output' };
 }
 
-export const getJob: JobOperation = async (ctx, itemIndex, settings) => {
-	const { fn, client } = ctx;
-	const ref = client.provider.readJobRef(fn, itemIndex);
-	const { job } = await client.getJob(ref, { itemIndex, includeRaw: settings.options.includeRaw });
-	suggestNextCheck(job, pollSchedule(settings.wait, client.provider.waitDefaults));
-	return await toOutputItem(ctx, job, itemIndex, settings.options);
-};
+/** Reads and checks the job an item names before anything is sent: the node maps its parameters to the job's address. */
+export type JobRefReader = (fn: IExecuteFunctions, itemIndex: number) => JobRef;
+
+export function getJob(readJobRef: JobRefReader): JobOperation {
+	return async (ctx, itemIndex, settings) => {
+		const { fn, client } = ctx;
+		const { job } = await client.getJob(readJobRef(fn, itemIndex), { itemIndex, includeRaw: settings.options.includeRaw });
+		suggestNextCheck(job, pollSchedule(settings.wait, client.provider.waitDefaults));
+		return await toOutputItem(ctx, job, itemIndex, settings.options);
+	};
+}
 
 /**
  * For an item that leaves the node unfinished (Get Job, Create Job without waiting): when to look
@@ -146,16 +150,17 @@ function pollSchedule(settings: WaitSettings, defaults: WaitDefaults): PollSched
 	};
 }
 
-export const waitForJob: JobOperation = async (ctx, itemIndex, settings) => {
-	const { fn, client } = ctx;
-	const ref = client.provider.readJobRef(fn, itemIndex);
-	const job = await waitUntilDone(fn, client, ref, itemIndex, settings);
-	return await toOutputItem(ctx, job, itemIndex, settings.options);
-};
+export function waitForJob(readJobRef: JobRefReader): JobOperation {
+	return async (ctx, itemIndex, settings) => {
+		const { fn, client } = ctx;
+		const job = await waitUntilDone(fn, client, readJobRef(fn, itemIndex), itemIndex, settings);
+		return await toOutputItem(ctx, job, itemIndex, settings.options);
+	};
+}
 
 /**
  * Create Job for a provider: `buildRequest` checks the item's input and builds the create call;
- * `createdJobRef`, where a job's address is more than its id, reads it from the create's reply.
+ * `createdJobRef`, where a job's address is more than its id, builds it from the item and the create's reply.
  */
 export function createJob(
 	buildRequest: (fn: IExecuteFunctions, itemIndex: number) => Promise<ProviderRequest> | ProviderRequest,
@@ -169,7 +174,7 @@ export function createJob(
 		const { body } = await client.request(request, { itemIndex });
 		let { job } = client.toNormalizedJob(body, undefined, { itemIndex, includeRaw: settings.options.includeRaw }, request);
 		if (!callback && waitForCompletion && !job.done) {
-			const ref = createdJobRef?.(fn, itemIndex, job, body) ?? { jobId: job.jobId, workflowId: job.workflowId ?? undefined };
+			const ref = createdJobRef?.(fn, itemIndex, job, body) ?? { jobId: job.jobId };
 			job = await waitUntilDone(fn, client, ref, itemIndex, settings);
 		} else {
 			suggestNextCheck(job, pollSchedule(settings.wait, client.provider.waitDefaults));

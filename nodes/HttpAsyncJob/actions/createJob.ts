@@ -4,7 +4,8 @@ import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import type { NormalizedJob } from '../../shared/JobItem';
 import type { JobRef, ProviderRequest } from '../../shared/JobProvider';
 import { checkedText, describeValue, invalidValue, optionalString } from '../../shared/parameters';
-import { checkCreatedJobAddress, checkedUrl, jobRefOf } from '../httpAsyncJobProvider';
+import { checkedUrl } from '../httpAsyncJobProvider';
+import { checkCreatedJobAddress, jobRefOf } from './jobRef';
 
 const METHODS = ['POST', 'PUT', 'PATCH', 'GET'] as const;
 

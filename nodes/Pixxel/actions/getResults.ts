@@ -7,7 +7,8 @@ import type { ProviderClient } from '../../shared/ProviderClient';
 import type { JobOperation } from '../../shared/operations';
 import { toOutputItem } from '../../shared/operations';
 import { nextPollDelayMs } from '../../shared/pollSchedule';
-import { downloadSchema, jobsPath, parseReply } from '../pixxelProvider';
+import { downloadSchema, jobPath, parseReply } from '../pixxelProvider';
+import { readJobRef } from './jobRef';
 
 export const GET_RESULTS = 'getResults';
 
@@ -55,7 +56,7 @@ export const getResultsProperties: INodeProperties[] = [
  */
 export const getResults: JobOperation = async (ctx, itemIndex, settings) => {
 	const { fn, client } = ctx;
-	const ref = client.provider.readJobRef(fn, itemIndex);
+	const ref = readJobRef(fn, itemIndex);
 	const { job } = await client.getJob(ref, { itemIndex, includeRaw: settings.options.includeRaw });
 	if (!job.done) {
 		throw new NodeOperationError(fn.getNode(), `Job ${ref.jobId} is still "${job.providerStatus}": its results can be fetched once it has finished`, {
@@ -69,7 +70,7 @@ export const getResults: JobOperation = async (ctx, itemIndex, settings) => {
 };
 
 /** Asks for the package (PUT, safe to repeat) until Pixxel answers `ready` with its signed URL. */
-async function waitForPackage(fn: IExecuteFunctions, client: ProviderClient, { workflowId, jobId }: JobRef, itemIndex: number): Promise<string> {
+async function waitForPackage(fn: IExecuteFunctions, client: ProviderClient, ref: JobRef, itemIndex: number): Promise<string> {
 	const settings = checkedCollection(fn, 'packageSettings', itemIndex, 'Package Settings', getResultsProperties[0].options as INodeProperties[]) as PackageSettings;
 	const schedule = {
 		floorMs: (settings.pollInterval ?? PACKAGE_DEFAULTS.pollIntervalSeconds) * 1000,
@@ -80,9 +81,9 @@ async function waitForPackage(fn: IExecuteFunctions, client: ProviderClient, { w
 	const deadline = startedAt + timeoutMs;
 	const request = {
 		method: 'PUT' as const,
-		path: `${jobsPath(workflowId)}/${encodeURIComponent(jobId)}/download`,
+		path: `${jobPath(ref)}/download`,
 		replayable: true,
-		purpose: `package the results of job ${jobId}`,
+		purpose: `package the results of job ${ref.jobId}`,
 	};
 
 	const timeout = `${Math.round(timeoutMs / 1000)} s`;
@@ -90,8 +91,8 @@ async function waitForPackage(fn: IExecuteFunctions, client: ProviderClient, { w
 		new NodeOperationError(
 			fn.getNode(),
 			status === undefined
-				? `The results package of job ${jobId} could not be asked for within ${timeout}: the items of this run take turns in one request budget`
-				: `The results package of job ${jobId} is still "${status}" after ${timeout}`,
+				? `The results package of job ${ref.jobId} could not be asked for within ${timeout}: the items of this run take turns in one request budget`
+				: `The results package of job ${ref.jobId} is still "${status}" after ${timeout}`,
 			{ itemIndex, description: 'Raise "Timeout" in the package settings, or run Get Results again later.' },
 		);
 	let lastStatus: string | undefined;
@@ -102,7 +103,7 @@ async function waitForPackage(fn: IExecuteFunctions, client: ProviderClient, { w
 		const word = status.trim().toLowerCase();
 		if (word === 'ready' && signedUrl) return signedUrl;
 		if (/^(failed|error)/.test(word)) {
-			throw new NodeOperationError(fn.getNode(), `Pixxel could not package the results of job ${jobId}: the package is "${status}"`, {
+			throw new NodeOperationError(fn.getNode(), `Pixxel could not package the results of job ${ref.jobId}: the package is "${status}"`, {
 				itemIndex,
 			});
 		}
