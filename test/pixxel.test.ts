@@ -289,6 +289,29 @@ describe('Get Results', () => {
 		expect(result.outputs.Job[0].json).toMatchObject({ status: 'failed', outputs: [{ kind: 'file', format: 'zip' }] });
 	});
 
+	test('a package still pending at its Timeout is an error saying so, after asking on the schedule', async () => {
+		sim.pixxel.pendingDownloadAsks = Infinity;
+		const job = finishedJob();
+		const result = await run({ operation: 'getResults', workflow: byId(ndvi().id), jobId: job.id, packageSettings: { pollInterval: 0.1, timeout: 0.01 } });
+		expect(result.error?.message).toBe(`The results package of job ${job.id} is still "pending" after 1 s`);
+		expect(requests('PUT', /\/download$/).length).toBeGreaterThan(1);
+	});
+
+	test('a job removed while its package is pending is reported as removed, as a wait for the job reports it', async () => {
+		sim.pixxel.pendingDownloadAsks = Infinity;
+		const job = finishedJob();
+		let asks = 0;
+		sim.server.injectFault({
+			prefix: '/pixxel',
+			method: 'PUT',
+			times: Infinity,
+			fault: () => (++asks > 1 ? { kind: 'status', status: 404, body: { error: { code: 'NOT_FOUND', message: 'job not found' } } } : undefined),
+		});
+		const result = await run({ operation: 'getResults', workflow: byId(ndvi().id), jobId: job.id, packageSettings: { pollInterval: 0.1, timeout: 0.5 } });
+		expect(asks).toBe(2);
+		expect(result.error?.description).toMatch(/An earlier check of this wait found the job, so Pixxel has removed it since/);
+	});
+
 	test('a running job is refused without asking for a package', async () => {
 		const job = sim.pixxel.startJob(ndvi().id, { queueMs: 0, runMs: 60_000 });
 		const result = await run({ operation: 'getResults', workflow: byId(ndvi().id), jobId: job.id });

@@ -11,6 +11,7 @@ import type { JobProvider, JobRef, ProviderRequest, WaitDefaults } from './JobPr
 import type { JobReading } from './ProviderClient';
 import { ProviderClient } from './ProviderClient';
 import { checkedCollection, checkedParameter } from './parameters';
+import { pollUntilDone } from './pollLoop';
 import type { PollScheduleOptions } from './pollSchedule';
 import { nextPollDelayMs } from './pollSchedule';
 import type { ItemResult } from './runItems';
@@ -183,10 +184,7 @@ export function createJob(
 	};
 }
 
-/**
- * The wait loop: poll first, then sleep between polls on the adaptive schedule until the job
- * is done or the deadline passes. Sleeps end early when the execution is canceled.
- */
+/** Wait For Job (and a create that waits): checks the job until it is done or the Timeout passes. */
 async function waitUntilDone(
 	fn: IExecuteFunctions,
 	client: ProviderClient,
@@ -195,27 +193,25 @@ async function waitUntilDone(
 	{ options: { includeRaw }, wait: settings }: ItemSettings,
 ): Promise<NormalizedJob> {
 	const defaults = client.provider.waitDefaults;
-	const schedule = pollSchedule(settings, defaults);
 	const timeoutMs = (settings.timeout ?? defaults.timeoutMinutes) * 60_000;
-	const startedAt = Date.now();
-	const deadline = startedAt + timeoutMs;
-
-	let last: JobReading | undefined;
-	for (;;) {
-		const result = await client.request(client.provider.getJobRequest(ref), { itemIndex, deadline, jobSeenBefore: last !== undefined });
-		if (!result.answered) {
+	return await pollUntilDone<NormalizedJob, JobReading>(client, {
+		request: client.provider.getJobRequest(ref),
+		itemIndex,
+		schedule: pollSchedule(settings, defaults),
+		timeoutMs,
+		async read(body, deadline) {
+			const reading = await client.readJob(body, ref, { itemIndex, includeRaw, deadline });
+			if (reading.job.done) return { done: true, result: checkFinishedJob(fn, reading.job, settings, itemIndex) };
+			return { done: false, pending: reading, msLeft: secondsToMs(reading.job.estimatedSecondsLeft) };
+		},
+		planned: ({ job }, delayMs) => {
+			job.nextCheckInSeconds = toSeconds(delayMs);
+		},
+		timedOut(last) {
 			if (!last) throw notCheckedInTime(fn, client, ref.jobId, timeoutMs, itemIndex);
 			return timedOut(fn, last.job, last.knownStatus, settings, timeoutMs, itemIndex);
-		}
-		last = await client.readJob(result.body, ref, { itemIndex, includeRaw, deadline });
-		const { job, knownStatus } = last;
-		if (job.done) return checkFinishedJob(fn, job, settings, itemIndex);
-		const delayMs = nextPollDelayMs(Date.now() - startedAt, secondsToMs(job.estimatedSecondsLeft), schedule);
-		job.nextCheckInSeconds = toSeconds(delayMs);
-		const remainingMs = deadline - Date.now();
-		if (remainingMs <= 0) return timedOut(fn, job, knownStatus, settings, timeoutMs, itemIndex);
-		await client.sleep(Math.min(delayMs, remainingMs));
-	}
+		},
+	});
 }
 
 /** A crowd of items outran the request budget: this one got no turn before its Timeout. */

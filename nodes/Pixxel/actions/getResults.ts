@@ -6,7 +6,7 @@ import { checkedCollection } from '../../shared/parameters';
 import type { ProviderClient } from '../../shared/ProviderClient';
 import type { JobOperation } from '../../shared/operations';
 import { toOutputItem } from '../../shared/operations';
-import { nextPollDelayMs } from '../../shared/pollSchedule';
+import { pollUntilDone } from '../../shared/pollLoop';
 import { downloadSchema, jobPath, parseReply } from '../pixxelProvider';
 import { readJobRef } from './jobRef';
 
@@ -72,44 +72,30 @@ export const getResults: JobOperation = async (ctx, itemIndex, settings) => {
 /** Asks for the package (PUT, safe to repeat) until Pixxel answers `ready` with its signed URL. */
 async function waitForPackage(fn: IExecuteFunctions, client: ProviderClient, ref: JobRef, itemIndex: number): Promise<string> {
 	const settings = checkedCollection(fn, 'packageSettings', itemIndex, 'Package Settings', getResultsProperties[0].options as INodeProperties[]) as PackageSettings;
-	const schedule = {
-		floorMs: (settings.pollInterval ?? PACKAGE_DEFAULTS.pollIntervalSeconds) * 1000,
-		maxMs: PACKAGE_DEFAULTS.maxIntervalSeconds * 1000,
-	};
 	const timeoutMs = (settings.timeout ?? PACKAGE_DEFAULTS.timeoutMinutes) * 60_000;
-	const startedAt = Date.now();
-	const deadline = startedAt + timeoutMs;
-	const request = {
-		method: 'PUT' as const,
-		path: `${jobPath(ref)}/download`,
-		replayable: true,
-		purpose: `package the results of job ${ref.jobId}`,
-	};
-
 	const timeout = `${Math.round(timeoutMs / 1000)} s`;
-	const stillPending = (status: string | undefined) =>
-		new NodeOperationError(
-			fn.getNode(),
-			status === undefined
-				? `The results package of job ${ref.jobId} could not be asked for within ${timeout}: the items of this run take turns in one request budget`
-				: `The results package of job ${ref.jobId} is still "${status}" after ${timeout}`,
-			{ itemIndex, description: 'Raise "Timeout" in the package settings, or run Get Results again later.' },
-		);
-	let lastStatus: string | undefined;
-	for (;;) {
-		const result = await client.request(request, { itemIndex, deadline });
-		if (!result.answered) throw stillPending(lastStatus);
-		const { status, signed_url: signedUrl } = parseReply(fn.getNode(), downloadSchema, result.body, 'a download package', itemIndex);
-		const word = status.trim().toLowerCase();
-		if (word === 'ready' && signedUrl) return signedUrl;
-		if (/^(failed|error)/.test(word)) {
-			throw new NodeOperationError(fn.getNode(), `Pixxel could not package the results of job ${ref.jobId}: the package is "${status}"`, {
-				itemIndex,
-			});
-		}
-		lastStatus = status;
-		const remainingMs = deadline - Date.now();
-		if (remainingMs <= 0) throw stillPending(status);
-		await client.sleep(Math.min(nextPollDelayMs(Date.now() - startedAt, null, schedule), remainingMs));
-	}
+	return await pollUntilDone<string, string>(client, {
+		request: { method: 'PUT', path: `${jobPath(ref)}/download`, replayable: true, purpose: `package the results of job ${ref.jobId}` },
+		itemIndex,
+		schedule: { floorMs: (settings.pollInterval ?? PACKAGE_DEFAULTS.pollIntervalSeconds) * 1000, maxMs: PACKAGE_DEFAULTS.maxIntervalSeconds * 1000 },
+		timeoutMs,
+		read(body) {
+			const { status, signed_url: signedUrl } = parseReply(fn.getNode(), downloadSchema, body, 'a download package', itemIndex);
+			const word = status.trim().toLowerCase();
+			if (word === 'ready' && signedUrl) return { done: true, result: signedUrl };
+			if (/^(failed|error)/.test(word)) {
+				throw new NodeOperationError(fn.getNode(), `Pixxel could not package the results of job ${ref.jobId}: the package is "${status}"`, { itemIndex });
+			}
+			return { done: false, pending: status };
+		},
+		timedOut(status) {
+			throw new NodeOperationError(
+				fn.getNode(),
+				status === undefined
+					? `The results package of job ${ref.jobId} could not be asked for within ${timeout}: the items of this run take turns in one request budget`
+					: `The results package of job ${ref.jobId} is still "${status}" after ${timeout}`,
+				{ itemIndex, description: 'Raise "Timeout" in the package settings, or run Get Results again later.' },
+			);
+		},
+	});
 }
