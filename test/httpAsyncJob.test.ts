@@ -75,6 +75,43 @@ describe('Replicate-like predictions', () => {
 		expect(reads.every((entry) => entry.path === `/v1/predictions/${result.outputs.Job[0].json.jobId as string}`)).toBe(true);
 	});
 
+	const modelUrl = (model: string) => `${sim.server.baseUrl(sim.replicate)}/v1/models/${model}/predictions`;
+
+	test("a language model's text output is a text output, and Download Outputs leaves it alone", async () => {
+		scriptNext('replicate', { queueMs: 0, runMs: 100 });
+		const { create, credentials } = httpApiSettings(sim, 'replicate');
+		const result = await run(
+			{ ...create, url: modelUrl('meta/meta-llama-3-8b-instruct'), operation: 'createJob', waitForCompletion: true, waitSettings: FAST_WAIT, options: { ...OPTIONS, downloadOutputs: true } },
+			credentials,
+		);
+		expect(result.error).toBeUndefined();
+		const [item] = result.outputs.Job;
+		expect(item.json).toMatchObject({ status: 'succeeded', outputs: [{ kind: 'text', text: 'A reply to: a lighthouse' }] });
+		expect(item.binary).toBeUndefined();
+	});
+
+	test('an object output without a URL is a JSON output, and a list of them one output each', async () => {
+		const { create, credentials } = httpApiSettings(sim, 'replicate');
+		const transcribe = async (outputsPath: string) => {
+			scriptNext('replicate', { queueMs: 0, runMs: 100 });
+			const parameters = { ...create, url: modelUrl('openai/whisper'), jsonBody: '={{ JSON.stringify({ input: { audio: $json.audio } }) }}' };
+			const result = await run(
+				{ ...parameters, replyFields: { ...(create.replyFields as IDataObject), outputsPath }, operation: 'createJob', waitForCompletion: true, waitSettings: FAST_WAIT },
+				credentials,
+				[{ audio: 'harbour.mp3' }],
+			);
+			expect(result.error).toBeUndefined();
+			return result.outputs.Job[0].json.outputs as IDataObject[];
+		};
+		const [whole] = await transcribe('output');
+		expect(whole).toEqual({ kind: 'json', value: expect.objectContaining({ transcription: 'A reading of harbour.mp3', detected_language: 'english' }) });
+		const segments = await transcribe('output.segments');
+		expect(segments).toEqual([
+			{ kind: 'json', value: { id: 0, start: 0, end: 1.5, text: 'A reading' } },
+			{ kind: 'json', value: { id: 1, start: 1.5, end: 3, text: 'of harbour.mp3' } },
+		]);
+	});
+
 	test('an unknown status word counts as running, and a timeout says so', async () => {
 		scriptNext('replicate', { queueMs: 0, runMs: 5000, unknownStatus: 'booting' });
 		const { create, credentials } = httpApiSettings(sim, 'replicate');

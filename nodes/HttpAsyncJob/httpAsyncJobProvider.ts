@@ -249,15 +249,20 @@ function numberOf(value: unknown): number | undefined {
 
 const isUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/\S+$/i.test(value.trim());
 
-/** Outputs from a URL, a list of them, objects with a URL field, or text. */
+/**
+ * Outputs from the value at the Outputs Path, or from each entry of a list there: a URL (or an
+ * object holding one in the URL field) is a link, other text is text, any other JSON is a value.
+ */
 function outputsOf(value: unknown, urlField: string): JobOutput[] {
-	if (value === undefined || value === null || value === '') return [];
 	const entries = Array.isArray(value) ? value : [value];
 	return entries.flatMap((entry): JobOutput[] => {
+		if (entry === undefined || entry === null || entry === '') return [];
 		const url = isUrl(entry) ? entry : valueAt(entry, urlField);
-		if (!isUrl(url)) return [];
-		const format = formatFromUrl(url);
-		return [{ url, kind: kindFromFormat(format), ...(format ? { format } : {}) }];
+		if (isUrl(url)) {
+			const format = formatFromUrl(url);
+			return [{ url, kind: kindFromFormat(format), ...(format ? { format } : {}) }];
+		}
+		return [typeof entry === 'string' ? { kind: 'text', text: entry } : { kind: 'json', value: entry }];
 	});
 }
 

@@ -9,11 +9,12 @@ import type { ProviderSimulator, SimReply, SimRequest, SimulatorServer } from '.
  * `POST /v1/predictions` (a model version) or `POST /v1/models/{owner}/{name}/predictions`
  * (an official model) answering 201 with the whole prediction, `GET /v1/predictions/{id}`,
  * `POST /v1/predictions/{id}/cancel`. Statuses `starting` → `processing` → `succeeded` /
- * `failed` / `canceled`; `output` is what the model returns: one URL, a list of URLs, or text.
+ * `failed` / `canceled`; `output` is what the model returns: one URL, a list of URLs, text, or
+ * an object (a speech model's transcript with its segments).
  * Errors are problem details (`{title, detail, status}`). Progress shows only in `logs`.
  */
 
-export type ReplicateOutputShape = 'url' | 'list' | 'text';
+export type ReplicateOutputShape = 'url' | 'list' | 'text' | 'transcript';
 
 export interface ReplicatePredictionExtra {
 	model: string;
@@ -30,6 +31,7 @@ const MODELS: Record<string, ReplicateOutputShape> = {
 	'black-forest-labs/flux-schnell': 'list',
 	'stability-ai/sdxl-upscale': 'url',
 	'meta/meta-llama-3-8b-instruct': 'text',
+	'openai/whisper': 'transcript',
 };
 
 const VERSION = /^[0-9a-f]{64}$/;
@@ -151,9 +153,16 @@ export class ReplicateSimulator implements ProviderSimulator {
 		};
 	}
 
-	private output(job: SimJob<ReplicatePredictionExtra>): string | string[] {
+	private output(job: SimJob<ReplicatePredictionExtra>): string | string[] | Record<string, unknown> {
 		const { extra } = job;
 		if (extra.shape === 'text') return `A reply to: ${String(extra.input.prompt ?? '')}`;
+		if (extra.shape === 'transcript') {
+			const segments = [
+				{ id: 0, start: 0, end: 1.5, text: 'A reading' },
+				{ id: 1, start: 1.5, end: 3, text: `of ${String(extra.input.audio ?? '')}` },
+			];
+			return { detected_language: 'english', transcription: segments.map((segment) => segment.text).join(' '), segments };
+		}
 		if (extra.outputUrls.length === 0) {
 			const count = extra.shape === 'list' ? (job.script.outputCount ?? 1) : 1;
 			for (let index = 0; index < count; index++) {
