@@ -6,6 +6,8 @@
 //
 // What it shows, in this order (a parked execution of 4 resumes while 2 and 3 run):
 //   1. the four examples give in queue mode what they give in one process, binary outputs included;
+//   6. Tensor.Art's callback wait: a worker creates the jobs and parks the execution in the
+//      database; main receives the callbacks and a worker runs the rest, with Poll's items;
 //   4. a Pixxel job of "hours" parked in the database by n8n's Wait node survives a restart of
 //      main and both workers, and ends with one job and its results;
 //   5. the Pixxel trigger's memory of seen jobs (n8n's static data) survives that restart;
@@ -17,9 +19,12 @@
 //      Request ID, sending the same items again gets the same jobs, none made twice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { engine, freePort } from './n8n-runner.mjs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { engine, freePort, logText } from './n8n-runner.mjs';
+import { CREDENTIAL as CALLBACK_CREDENTIAL, workflow as callbackWorkflow } from './callback-workflow.mjs';
 import { startQueueEditor } from './n8n-editor.mjs';
-import { exampleCredentials, loadExamples, pointedAtSimulator, startSimulator } from './examples.mjs';
+import { ROOT, exampleCredentials, loadExamples, pointedAtSimulator, startSimulator } from './examples.mjs';
 import { BROWSER_ID, signIn, startQueueN8n, startServices } from './queue-cluster.mjs';
 
 const tarball = process.env.N8N_E2E_TARBALL;
@@ -100,6 +105,10 @@ const TRIGGER_WF = {
 	connections: {},
 	settings: { executionOrder: 'v1' },
 };
+const CALLBACK_WF = callbackWorkflow('qCallback1');
+const CALLBACK_POLL_WF = callbackWorkflow('qCallbackPoll1', { waitMode: 'poll' });
+/** When a simulated job ends, on the simulator's clock (the simulator is compiled by startSimulator). */
+const finishedAt = (job) => createRequire(import.meta.url)(path.join(ROOT, '.build', 'test', 'simulator', 'jobs.js')).finishedAt(job);
 const EXAMPLE_COPIES = examples.map((e) => webhookCopy(e.workflow, `q${e.workflow.id.slice(2, 20)}`));
 const LONG_JOB = EXAMPLE_COPIES.find((w) => w.nodes.some((n) => n.name === 'Wait until the next check'));
 
@@ -187,9 +196,9 @@ test('n8n 2.x in queue mode: main, two workers, Redis, PostgreSQL', { skip, time
 	t.after(() => sim.stop());
 	const credentials = exampleCredentials(sim.credentials);
 	const exampleCopies = EXAMPLE_COPIES.map((w) => pointedAtSimulator(w, sim));
-	const workflows = [...exampleCopies, LOAD_WF, KILL_WF, KILL_KEYED_WF, TRIGGER_WF];
+	const workflows = [...exampleCopies, LOAD_WF, KILL_WF, KILL_KEYED_WF, TRIGGER_WF, CALLBACK_WF, CALLBACK_POLL_WF];
 	let t0 = Date.now();
-	const n8n = await startQueueN8n({ services, tarball, credentials, workflows, publish: workflows.map((w) => w.id), env: { ...STALL_SETTINGS, EXECUTIONS_DATA_SAVE_ON_PROGRESS: 'true', N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10' }, log });
+	const n8n = await startQueueN8n({ services, tarball, credentials: [...credentials, { ...CALLBACK_CREDENTIAL, type: 'tensorArtApi', data: sim.credentials.tensorArtApi }], workflows, publish: workflows.map((w) => w.id), env: { ...STALL_SETTINGS, EXECUTIONS_DATA_SAVE_ON_PROGRESS: 'true', N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10' }, log });
 	t.after(() => n8n.stop());
 	log(`queue-mode n8n ${n8n.version} up in ${seconds(Date.now() - t0)} s`);
 	const queueShapes = {};
@@ -226,6 +235,57 @@ test('n8n 2.x in queue mode: main, two workers, Redis, PostgreSQL', { skip, time
 				assert.ok(bytes.length > 0 && bytes.subarray(0, 2).toString('latin1') === (binaryNode === 'image/png' ? '\x89P' : 'PK'), `${nodeName}: the bytes are a ${binaryNode}`);
 			}
 		}
+	});
+
+	await step('6. Tensor.Art callback wait: parked in the database, resumed by the callbacks on a worker, with the items Poll mode outputs', async () => {
+		// Jobs of 6 to 9 s, ending 1.5 s apart, as behind each other in TAMS's queue.
+		const scripts = [0, 1500, 3000].map((extraQueueMs) => ({ queueMs: 2000 + extraQueueMs, runMs: 4000, outcome: 'succeeded', outputCount: 1 }));
+		const before = new Set(sim.tensorArt.jobs.jobs.keys());
+		sim.tensorArt.jobs.nextScripts.push(...scripts);
+		await n8n.webhook(CALLBACK_WF.id, { prompts: ['a', 'b', 'c'] });
+		const waiting = await until('the callback execution to be parked', async () => (await n8n.executions(CALLBACK_WF.id)).find((e) => e.status === 'waiting'), { timeoutMs: 30_000 });
+		const jobs = [...sim.tensorArt.jobs.jobs.values()].filter((job) => !before.has(job.id));
+		assert.equal(jobs.length, 3, 'one job per item');
+		assert.ok(jobs.every((job) => sim.server.clock.now() < finishedAt(job)), 'parked in the database while every job still runs');
+		assert.ok(jobs.every((job) => new URL(job.extra.runningNotifyUrl).pathname.startsWith(`/webhook-waiting/${waiting.id}/`)), "each job calls back this execution's resume URL");
+		const parkedBy = n8n.workers.filter((w) => new RegExp(`started execution ${waiting.id}\\b`).test(logText(w.output())));
+		assert.equal(parkedBy.length, 1, 'a worker created the jobs');
+
+		// A forged callback (the right URL with another token) is refused and changes nothing.
+		const forged = new URL(jobs[0].extra.runningNotifyUrl);
+		forged.searchParams.set('token', '0'.repeat(64));
+		const refused = await fetch(forged, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ job: { id: jobs[0].id, status: 'SUCCESS' } }) });
+		assert.equal(refused.status, 403, 'a wrong token is refused');
+		assert.equal((await n8n.executions(CALLBACK_WF.id)).find((e) => e.id === waiting.id).status, 'waiting', 'still waiting after the forged callback');
+
+		// The same items waited for by polling, for the shape of their output.
+		sim.tensorArt.jobs.nextScripts.push(...scripts);
+		await n8n.webhook(CALLBACK_POLL_WF.id, { prompts: ['a', 'b', 'c'] });
+		const [done] = await n8n.waitForExecutions(CALLBACK_WF.id, { timeoutMs: 60_000 });
+		const e = await n8n.execution(done.id);
+		assert.equal(e.status, 'success', JSON.stringify(e.error));
+		const items = e.nodes.After[0].outputs[0];
+		assert.deepEqual(items.map((item) => item.json.status), ['succeeded', 'succeeded', 'succeeded']);
+		assert.deepEqual(items.map((item) => item.json.jobId).sort(), jobs.map((job) => job.id).sort(), 'every job once');
+		assert.deepEqual(items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
+		const ranOn = n8n.workers.filter((w) => new RegExp(`started execution ${waiting.id}\\b`).test(logText(w.output()))).map((w) => w.role);
+		const [polledRun] = await n8n.waitForExecutions(CALLBACK_POLL_WF.id, { timeoutMs: 60_000 });
+		const polled = (await n8n.execution(polledRun.id)).nodes.After[0].outputs[0];
+		const shape = (item) => Object.keys(item.json).sort().join(',') + '|' + item.json.outputs.map((o) => Object.keys(o).sort().join(',')).join(';') + '|' + Object.keys(item.binary ?? {}).join(',');
+		assert.deepEqual(items.map(shape), polled.map(shape), 'the same item shape as Poll mode');
+
+		// Requests: a create and one look-up per job, plus one look-up per callback answered 200.
+		const ids = new Set(jobs.map((job) => job.id));
+		const calls = sim.tensorArt.callbacks.filter((call) => ids.has(call.jobId));
+		const received = calls.filter((call) => call.answer === 200).length;
+		const requests = sim.server.log.filter((entry) => entry.prefix === '/tams' && ids.has(entry.path.split('/').pop())).length + jobs.length;
+		assert.ok(requests <= 2 * jobs.length + received, `${requests} requests for ${jobs.length} jobs and ${received} callbacks`);
+		// The last job is seen ended within a second of its final callback.
+		const last = jobs.reduce((a, b) => (finishedAt(b) > finishedAt(a) ? b : a));
+		const finalCall = calls.filter((call) => call.jobId === last.id).at(-1);
+		const seen = sim.server.log.find((entry) => entry.method === 'GET' && entry.path === `/v1/jobs/${last.id}` && entry.simAt >= finishedAt(last));
+		assert.ok(seen && seen.at - finalCall.at < 1000, `the last job was seen ${seen ? seen.at - finalCall.at : 'never'} ms after its callback`);
+		log(`callback wait: ${jobs.length} jobs, ${(requests / jobs.length).toFixed(2)} requests per job (${received} callbacks answered 200 of ${calls.length}), the last job seen ${seen.at - finalCall.at} ms after its callback; parked by ${parkedBy[0].role}, ran on ${ranOn.join(' and ')}`);
 	});
 
 	let parked;
