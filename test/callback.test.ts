@@ -3,13 +3,17 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { unreachableReason } from '../nodes/shared/callbackWait';
 import { runWorkflow } from './harness/engine';
 import type { WorkflowRun } from './harness/engine';
+import { callResumeUrl } from './harness/nodeContexts';
+import { until } from './harness/until';
 import { singleNodeWorkflow } from './harness/workflows';
 import type { ProviderSimulators } from './simulator';
 import { startSimulators } from './simulator';
+import { finishedAt } from './simulator/jobs';
 
 /*
- * Callback mode in n8n's engine: what happens up to the park. The resume itself (n8n's waiting
- * webhooks and its wait tracker) lives in n8n's server, so test/e2e/callback.e2e.mjs covers it.
+ * Callback mode in n8n's engine: what happens up to the park, and what the node's webhook gives
+ * when the resume URL is called on the saved execution. n8n's server around it (its waiting
+ * webhooks and wait tracker) is covered by test/e2e/callback.e2e.mjs and queue.e2e.mjs.
  */
 
 let sim: ProviderSimulators;
@@ -35,8 +39,25 @@ const callbackCreate = (extra: IDataObject = {}): IDataObject => ({
 	...extra,
 });
 
-async function run(parameters: IDataObject, input: IDataObject[] = [{}], credentials: ICredentialDataDecryptedObject = sim.credentials.tensorArtApi): Promise<WorkflowRun> {
-	return await runWorkflow(singleNodeWorkflow('tensorArt', parameters), { credentials: { tensorArtApi: credentials }, input, mode: 'trigger', executionId: 'cb-execution' });
+async function run(parameters: IDataObject, input: IDataObject[] = [{}], credentials: ICredentialDataDecryptedObject = sim.credentials.tensorArtApi, onError?: string, executionId = 'cb-execution'): Promise<WorkflowRun> {
+	const workflow = singleNodeWorkflow('tensorArt', parameters);
+	if (onError) workflow.nodes[0].onError = onError as never;
+	return await runWorkflow(workflow, { credentials: { tensorArtApi: credentials }, input, mode: 'trigger', executionId });
+}
+
+let resumes = 0;
+/** Parks a callback run of `input`, waits until every job has ended, then calls the resume URL once. */
+async function parkAndCallBack(parameters: IDataObject, input: IDataObject[], onError?: string) {
+	// An execution of its own: the node remembers which parked executions it has resumed, and the
+	// default Request ID comes from the execution (the same one would get the earlier jobs back).
+	const parked = await run(parameters, input, sim.credentials.tensorArtApi, onError, `cb-resume-${++resumes}`);
+	expect(parked.run.status).toBe('waiting');
+	const notifyUrl = JSON.parse(creates()[0].body).runningNotifyUrl as string;
+	const jobs = [...sim.tensorArt.jobs.jobs.values()].filter((job) => job.extra.runningNotifyUrl === notifyUrl);
+	await until(() => jobs.every((job) => finishedAt(job) <= sim.server.clock.now()), 'every job to end');
+	const workflow = singleNodeWorkflow('tensorArt', parameters);
+	if (onError) workflow.nodes[0].onError = onError as never;
+	return await callResumeUrl(workflow, parked.run, notifyUrl, { tensorArtApi: sim.credentials.tensorArtApi });
 }
 
 const creates = () => sim.server.log.filter((entry) => entry.prefix === '/tams' && entry.method === 'POST');
@@ -114,6 +135,65 @@ describe('Tensor.Art Create Job, waiting by callback', () => {
 		expect(result.error?.description).toContain('WEBHOOK_URL');
 		expect(result.run.status).toBe('error');
 		expect(sim.server.log).toHaveLength(0);
+	});
+});
+
+describe('Tensor.Art callback resume: On Job Failure as in Poll mode', () => {
+	const endingJobs = (outcomes: Array<'succeeded' | 'failed'>) => sim.tensorArt.jobs.nextScripts.push(...outcomes.map((outcome) => ({ queueMs: 100, runMs: 200, outcome, outputCount: 1, callback: 'never' as const })));
+
+	test('"Output the Failed Job" (the default): the resumed items are the jobs, the failed one with its status and error', async () => {
+		endingJobs(['succeeded', 'failed']);
+		const { result } = await parkAndCallBack(callbackCreate(), [{ n: 1 }, { n: 2 }]);
+		const items = result.workflowData![0];
+		expect(items.map(({ json }) => [json.status, json.done])).toEqual([['succeeded', true], ['failed', true]]);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect((items[1].json.error as IDataObject).message).toEqual(expect.any(String));
+	});
+
+	test('"Stop With an Error" with On Error set to continue: the failed job is resumed as the error item Poll mode outputs', async () => {
+		endingJobs(['succeeded', 'failed']);
+		const parameters = callbackCreate({ waitSettings: { timeout: 5, pollInterval: 0.1, onJobFailure: 'error' } });
+		const { result } = await parkAndCallBack(parameters, [{ n: 1 }, { n: 2 }], 'continueRegularOutput');
+		const [succeeded, failed] = result.workflowData![0];
+		expect(succeeded.json).toMatchObject({ status: 'succeeded', done: true });
+		expect(failed.pairedItem).toEqual({ item: 1 });
+
+		// Jobs of the same scripts waited for by polling.
+		endingJobs(['succeeded', 'failed']);
+		const polled = await run({ ...parameters, waitMode: 'poll' }, [{ n: 1 }, { n: 2 }], sim.credentials.tensorArtApi, 'continueRegularOutput', `cb-poll-${++resumes}`);
+		// The parallel creates may take the scripts in either order.
+		const polledFailure = polled.outputs.Job.find(({ json }) => json.status !== 'succeeded')!;
+		const jobIdOf = (message: string) => message.replace(/\d{6,}/, '<job>');
+		expect(Object.keys(failed.json).sort()).toEqual(Object.keys(polledFailure.json).sort());
+		expect(jobIdOf(String(failed.json.error))).toBe(jobIdOf(String(polledFailure.json.error)));
+		expect(failed.json.error).toMatch(/^Job \d+ failed: /);
+	});
+
+	test('"Stop With an Error" without continuing on error is refused before any job is created: a callback cannot stop the execution', async () => {
+		const result = await run(callbackCreate({ waitSettings: { timeout: 5, onJobFailure: 'error' } }));
+		expect(result.error?.message).toBe('On Job Failure "Stop With an Error" cannot stop an execution that waits for a callback');
+		expect(result.error?.description).toContain('Output the Failed Job');
+		expect(sim.server.log).toHaveLength(0);
+	});
+});
+
+describe('Tensor.Art callback resume: Download Outputs', () => {
+	test('the resumed items carry the output files as binary data, as Poll mode attaches them', async () => {
+		sim.tensorArt.jobs.nextScripts.push({ queueMs: 100, runMs: 200, outcome: 'succeeded', outputCount: 2, callback: 'never' });
+		const parameters = callbackCreate({ waitSettings: { timeout: 5, pollInterval: 0.1 }, options: { downloadOutputs: true } });
+		const { result } = await parkAndCallBack(parameters, [{ n: 1 }]);
+		const [resumed] = result.workflowData![0];
+		expect(resumed.json).toMatchObject({ status: 'succeeded', done: true });
+
+		sim.tensorArt.jobs.nextScripts.push({ queueMs: 100, runMs: 200, outcome: 'succeeded', outputCount: 2, callback: 'never' });
+		const polled = await run({ ...parameters, waitMode: 'poll' }, [{ n: 1 }], sim.credentials.tensorArtApi, undefined, `cb-poll-${++resumes}`);
+		const [polledItem] = polled.outputs.Job;
+		const described = (item: typeof resumed) => Object.entries(item.binary ?? {}).map(([key, b]) => [key, b.mimeType, b.fileExtension]);
+		expect(described(resumed)).toHaveLength(2);
+		expect(described(resumed)).toEqual(described(polledItem));
+		// The bytes are the job's own files.
+		const png = Buffer.from(resumed.binary!.data.data, 'base64');
+		expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
 	});
 });
 

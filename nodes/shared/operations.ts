@@ -15,7 +15,7 @@ import { pollUntilDone } from './pollLoop';
 import type { PollScheduleOptions } from './pollSchedule';
 import { nextPollDelayMs } from './pollSchedule';
 import type { ItemResult } from './runItems';
-import { itemsSignal, runForEachItem } from './runItems';
+import { errorJson, itemsSignal, runForEachItem } from './runItems';
 
 export interface OperationContext {
 	fn: IExecuteFunctions;
@@ -82,7 +82,8 @@ export async function executeJobOperation(
 	const ctx: OperationContext = { fn: this, client, transfers };
 	if (provider.withNotifyUrl && waitsForCallbacks(this)) {
 		// One wait for the whole run, its limit the first item's Timeout.
-		const { timeout } = checkedCollection(this, 'waitSettings', 0, 'Wait Settings', waitSettingFields) as WaitSettings;
+		const { timeout, onJobFailure } = checkedCollection(this, 'waitSettings', 0, 'Wait Settings', waitSettingFields) as WaitSettings;
+		if (onJobFailure === 'error' && !this.continueOnFail()) throw failureCannotStop(this);
 		ctx.callback = await registerCallbackWait(this, client, timeout ?? provider.waitDefaults.timeoutMinutes);
 	}
 	const maxParallel = options.maxParallel ?? 1000;
@@ -99,6 +100,18 @@ export async function executeJobOperation(
 	});
 	await ctx.callback?.park(items);
 	return [items];
+}
+
+/**
+ * n8n resumes a parked execution with what the callback's webhook returns and gives it no way to
+ * stop the execution with an error, so a failed job can only become an item: the job itself, or
+ * (On Error set to continue) the error item Poll mode outputs then.
+ */
+function failureCannotStop(fn: IExecuteFunctions): NodeOperationError {
+	return new NodeOperationError(fn.getNode(), 'On Job Failure "Stop With an Error" cannot stop an execution that waits for a callback', {
+		description:
+			'Set "On Job Failure" to "Output the Failed Job" and route failed jobs with an IF node, or set the node\'s "On Error" setting to continue (a failed job is then output as an error item), or choose "Poll" as the wait.',
+	});
 }
 
 /**
@@ -227,7 +240,7 @@ function notCheckedInTime(fn: IExecuteFunctions, client: ProviderClient, jobId: 
 	);
 }
 
-function checkFinishedJob(fn: IExecuteFunctions, job: NormalizedJob, settings: WaitSettings, itemIndex: number) {
+function checkFinishedJob(fn: Pick<IExecuteFunctions, 'getNode'>, job: NormalizedJob, settings: WaitSettings, itemIndex: number) {
 	if (job.status !== 'succeeded' && (settings.onJobFailure ?? 'output') === 'error') {
 		const reason = job.error?.message ?? `the provider reported "${job.providerStatus}"`;
 		throw new NodeOperationError(fn.getNode(), `Job ${job.jobId} ${job.status === 'canceled' ? 'was canceled' : 'failed'}: ${reason}`, {
@@ -263,11 +276,19 @@ function timedOut(
 
 /**
  * What a provider's callback webhook makes of a job that ended while the execution waited:
- * the item Poll mode outputs, with the options as the resumed node reads them.
+ * the item Poll mode outputs, with the options and wait settings as the resumed node reads them.
+ * A failure that On Job Failure turns into an error is Poll's error item with Continue On Fail,
+ * the only way the park allows (see failureCannotStop).
  */
 export function outputOnResume(fn: IWebhookFunctions, options: JobOptions) {
+	const settings = fn.getNodeParameter('waitSettings', {}) as WaitSettings;
 	let transfers: Transfers | undefined;
 	return async (job: NormalizedJob, itemIndex: number, client: ProviderClient): Promise<INodeExecutionData> => {
+		try {
+			checkFinishedJob(fn, job, settings, itemIndex);
+		} catch (error) {
+			return { json: errorJson(error) };
+		}
 		transfers ??= new Transfers(fn, () => client.baseUrl, options.maxParallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS);
 		return await toOutputItem({ transfers }, job, itemIndex, options);
 	};

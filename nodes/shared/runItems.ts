@@ -44,7 +44,8 @@ export async function runForEachItem(
 	return results.flat();
 }
 
-function errorJson(error: unknown): IDataObject {
+/** The item of a failed item with Continue On Fail: the error's message, description and HTTP code. */
+export function errorJson(error: unknown): IDataObject {
 	const { message, description, httpCode } = error as { message?: string; description?: string; httpCode?: string };
 	const json: IDataObject = { error: message ?? String(error) };
 	if (description) json.errorDescription = description;

@@ -1,10 +1,11 @@
 /**
- * The two ways n8n runs node code outside a workflow run, with n8n-core's own contexts:
- * an editor's list search (LoadOptionsContext), and the polls of an active workflow's
- * polling trigger (PollContext driven by PollTriggerExecutor, as n8n's poll schedule does).
+ * The ways n8n runs node code outside a workflow run, with n8n-core's own contexts: an editor's
+ * list search (LoadOptionsContext), the polls of an active workflow's polling trigger
+ * (PollContext driven by PollTriggerExecutor, as n8n's poll schedule does), and a call of a
+ * parked execution's resume URL (WebhookContext on the saved execution, as n8n's waiting webhooks do).
  */
 import { Container } from '@n8n/di';
-import { LoadOptionsContext, PollContext, PollTriggerExecutor } from 'n8n-core';
+import { LoadOptionsContext, PollContext, PollTriggerExecutor, WebhookContext } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -12,6 +13,9 @@ import type {
 	INodeExecutionData,
 	INodeListSearchResult,
 	INodeType,
+	IRun,
+	IWebhookData,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import type { WorkflowJson } from './engine';
@@ -86,4 +90,47 @@ export async function activatePollingTrigger(
 		staticData: () => workflow.getStaticData('node', node),
 		errors,
 	};
+}
+
+export interface CallbackAnswer {
+	/** What the node's webhook returned: `workflowData` is what n8n resumes the execution with. */
+	result: IWebhookResponseData;
+	/** The HTTP status the webhook answered itself with, if it did. */
+	status?: number;
+}
+
+/**
+ * A POST to `url`, the resume URL a parked execution `run` handed to a provider: n8n finds the
+ * parked node by the URL's last path segment and runs its webhook on the saved execution.
+ */
+export async function callResumeUrl(
+	workflowJson: WorkflowJson,
+	run: IRun,
+	url: string,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+): Promise<CallbackAnswer> {
+	const { pathname, searchParams } = new URL(url);
+	const [executionId, nodeId] = pathname.split('/').slice(-2).map(decodeURIComponent);
+	const workflow = createWorkflow(workflowJson);
+	const node = Object.values(workflow.nodes).find((n) => n.id === nodeId);
+	if (!node) throw new Error(`no node ${nodeId} in the workflow`);
+	const answer: CallbackAnswer = { result: {} };
+	const response = {
+		status(code: number) {
+			answer.status = code;
+			return response;
+		},
+		json: () => response,
+	};
+	const additionalData = createAdditionalData(credentials, undefined, executionId);
+	Object.assign(additionalData, { httpRequest: { query: Object.fromEntries(searchParams), body: {}, headers: {}, params: {} }, httpResponse: response });
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion) as INodeType;
+	const [description] = nodeType.description.webhooks ?? [];
+	const webhookData = { httpMethod: 'POST', node: node.name, path: pathname, webhookDescription: description, workflowId: workflow.id, workflowExecuteAdditionalData: additionalData } as IWebhookData;
+	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], structuredClone(run.data));
+	answer.result = await nodeType.webhook!.call(context);
+	assertNoSecretLeaks('a callback', answer.result, credentials, credentialTypes);
+	const resumedWith = answer.result.workflowData?.[0];
+	if (resumedWith) assertOutputsMatchSchema('a callback', node, [resumedWith]);
+	return answer;
 }
