@@ -280,11 +280,13 @@ test('n8n 2.x in queue mode: main, two workers, Redis, PostgreSQL', { skip, time
 		const received = calls.filter((call) => call.answer === 200).length;
 		const requests = sim.server.log.filter((entry) => entry.prefix === '/tams' && ids.has(entry.path.split('/').pop())).length + jobs.length;
 		assert.ok(requests <= 2 * jobs.length + received, `${requests} requests for ${jobs.length} jobs and ${received} callbacks`);
-		// The last job is seen ended within a second of its final callback.
+		// The last job is seen ended soon after its final callback: within 2 s here, where main first
+		// reads the parked execution from PostgreSQL, beside three n8n processes on two cores (one
+		// process: within 1 s, callback.e2e.mjs). The run recorded in docs/callback-mode.md: 0.9 s.
 		const last = jobs.reduce((a, b) => (finishedAt(b) > finishedAt(a) ? b : a));
 		const finalCall = calls.filter((call) => call.jobId === last.id).at(-1);
 		const seen = sim.server.log.find((entry) => entry.method === 'GET' && entry.path === `/v1/jobs/${last.id}` && entry.simAt >= finishedAt(last));
-		assert.ok(seen && seen.at - finalCall.at < 1000, `the last job was seen ${seen ? seen.at - finalCall.at : 'never'} ms after its callback`);
+		assert.ok(seen && seen.at - finalCall.at < 2000, `the last job was seen ${seen ? seen.at - finalCall.at : 'never'} ms after its callback`);
 		log(`callback wait: ${jobs.length} jobs, ${(requests / jobs.length).toFixed(2)} requests per job (${received} callbacks answered 200 of ${calls.length}), the last job seen ${seen.at - finalCall.at} ms after its callback; parked by ${parkedBy[0].role}, ran on ${ranOn.join(' and ')}`);
 	});
 
