@@ -282,7 +282,7 @@ test('n8n 2.x in queue mode: main, two workers, Redis, PostgreSQL', { skip, time
 		assert.ok(requests <= 2 * jobs.length + received, `${requests} requests for ${jobs.length} jobs and ${received} callbacks`);
 		// The last job is seen ended soon after its final callback: within 2 s here, where main first
 		// reads the parked execution from PostgreSQL, beside three n8n processes on two cores (one
-		// process: within 1 s, callback.e2e.mjs). The run recorded in docs/callback-mode.md: 0.9 s.
+		// process: within 1 s, callback.e2e.mjs). Two runs: 0.9 s and 0.4 s.
 		const last = jobs.reduce((a, b) => (finishedAt(b) > finishedAt(a) ? b : a));
 		const finalCall = calls.filter((call) => call.jobId === last.id).at(-1);
 		const seen = sim.server.log.find((entry) => entry.method === 'GET' && entry.path === `/v1/jobs/${last.id}` && entry.simAt >= finishedAt(last));
