@@ -135,6 +135,8 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 	}
 	const rules = readRules(fn, 0);
 	const { fields } = rules;
+	const addressField = fn.getNodeParameter('operation', 0) === 'createJob' ? 'URL' : 'Status URL';
+	const credentialOrigins = credentialType ? allowedOrigins(fn) : [];
 	const mapStatus = (word: string) => rules.words.get(word.trim().toLowerCase());
 	const statusPart = rules.hasResultRequest ? 'status' : 'all';
 
@@ -144,6 +146,10 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 		credentialType,
 		secretFields: credentialType ? CREDENTIALS[credentialType].secretFields : [],
 		waitDefaults: HTTP_WAIT_DEFAULTS,
+		credentialOrigins: () => credentialOrigins,
+		credentialOriginsOption: CREDENTIAL_HOSTS,
+		addressField: `the ${addressField} field`,
+		credentialAdvice: () => `Check the credential: its key must be one the API at the ${addressField} field accepts.`,
 
 		authenticate(credentials, options) {
 			if (credentialType === 'httpQueryAuth') return { ...options, qs: { ...options.qs, [String(credentials.name)]: credentials.value } };
@@ -159,7 +165,12 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 			return secret && !String(credentials[secret] ?? '') ? `its ${secret === 'token' ? 'Bearer Token' : secret === 'password' ? 'Password' : 'Value'} is empty` : undefined;
 		},
 
-		getJobRequest: (ref) => ({ method: 'GET', path: ref.address!.statusUrl, purpose: `get job ${ref.jobId}` }),
+		getJobRequest: ({ jobId, address }) => ({
+			method: 'GET',
+			path: address!.statusUrl,
+			purpose: `get job ${jobId}`,
+			...(address!.statusUrlReplyField ? { urlFromReply: address!.statusUrlReplyField } : { urlField: 'Status URL' }),
+		}),
 
 		readJob(body, ref) {
 			const word = checkedAt(body, rules.statusPath, STATUS_WORD);
@@ -177,8 +188,11 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 
 		resultRequest(ref, body) {
 			const fromReply = rules.resultUrlPath ? valueAt(body, rules.resultUrlPath) : undefined;
-			const url = typeof fromReply === 'string' && fromReply !== '' ? fromReply : ref.address?.resultUrl;
-			return url ? { method: 'GET', path: url, purpose: `get the result of job ${ref.jobId}` } : undefined;
+			const purpose = `get the result of job ${ref.jobId}`;
+			if (typeof fromReply === 'string' && fromReply !== '') {
+				return { method: 'GET', path: fromReply, purpose, urlFromReply: `Result URL Path "${rules.resultUrlPath}" of the status reply` };
+			}
+			return ref.address?.resultUrl ? { method: 'GET', path: ref.address.resultUrl, purpose, urlField: 'Result URL' } : undefined;
 		},
 
 		readResult(job, reply: ProviderReply) {
@@ -195,6 +209,28 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 			return { message, problem: 'invalidInput' };
 		},
 	};
+}
+
+const CREDENTIAL_HOSTS = 'Allowed Hosts for the Credential';
+
+/** The origins of the hosts the user lists in the option: a host stands for its https:// origin, and its http:// one where that is not public. */
+function allowedOrigins(fn: IExecuteFunctions): string[] {
+	const value = fn.getNodeParameter('credentialHosts', 0, '') as unknown;
+	if (typeof value !== 'string') throw invalidValue(fn.getNode(), 0, CREDENTIAL_HOSTS, 'must be text: host names separated by commas');
+	return value
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter(Boolean)
+		.flatMap((entry) => {
+			const withScheme = /^https?:\/\//i.test(entry) ? [entry] : [`https://${entry}`, `http://${entry}`];
+			try {
+				const urls = withScheme.map((text) => new URL(text));
+				if (urls.every(({ pathname, search, username }) => pathname === '/' && !search && !username)) return urls.map(({ origin }) => origin);
+			} catch {
+				// Reported below, as any entry that is no host.
+			}
+			throw invalidValue(fn.getNode(), 0, CREDENTIAL_HOSTS, `names "${entry}", which is not a host`, 'List host names, with a port where it is not the default, e.g. "fal.media, files.example.com:8443".');
+		});
 }
 
 const STATUS_WORD = z.string();

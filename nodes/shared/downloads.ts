@@ -5,6 +5,7 @@ import type { NormalizedJob } from './JobItem';
 import { isLinkOutput } from './JobItem';
 import type { LinkPolicy } from './linkPolicy';
 import { MAX_REDIRECTS, addressKind, hostKind, linkHost, linkRefusal, n8nResolver } from './linkPolicy';
+import { runTransport } from './transport';
 
 /** A response body as n8n's HTTP helper hands it over with `encoding: 'stream'`. */
 type BodyStream = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
@@ -132,17 +133,23 @@ export class Transfers {
 		return new URL(link);
 	}
 
-	/** GETs a link, following its redirects here so that each hop is checked like the link itself. */
+	/**
+	 * GETs a link, following its redirects here so that each hop is checked like the link itself.
+	 * A hop on an origin the provider's credential goes to carries it (and is the provider's own, so
+	 * no link rule applies); any other hop goes without it, under the link policy.
+	 */
 	private async open(link: string, fail: (reason: string, advice: string) => Error): Promise<{ body: BodyStream; headers: IDataObject; url: string }> {
 		const seen = new Set<string>();
 		const redirectAdvice = 'The file host (or a proxy in between) redirects where this node does not follow; download the link yourself if you trust it.';
+		const transport = runTransport(this.fn);
 		let current = link;
 		for (let hop = 0; ; hop++) {
-			const url = await this.checked(current, (reason, advice) => fail(hop === 0 ? reason : `redirect ${hop} of the link: ${reason.replace(/^the link /, '')}`, advice));
+			const withCredential = transport?.carriesCredentialTo(current) === true;
+			const url = withCredential
+				? new URL(current)
+				: await this.checked(current, (reason, advice) => fail(hop === 0 ? reason : `redirect ${hop} of the link: ${reason.replace(/^the link /, '')}`, advice));
 			seen.add(url.href);
-			const { statusCode, headers, body } = await this.send({ url: url.href }, (reason) =>
-				fail(reason, 'Output links expire: download them right after the job finishes.'),
-			);
+			const { statusCode, headers, body } = await this.send({ url: url.href }, (reason) => fail(reason, 'Output links expire: download them right after the job finishes.'), withCredential);
 			if (statusCode >= 300 && statusCode < 400 && headers.location !== undefined) {
 				body.destroy();
 				let next: string;
@@ -164,13 +171,15 @@ export class Transfers {
 		}
 	}
 
-	/** One request without the credential, its reply body a stream, redirects left to the caller. */
+	/** One request (without the credential unless asked), its reply body a stream, redirects left to the caller. */
 	private async send(
 		request: Pick<IHttpRequestOptions, 'url' | 'method' | 'headers' | 'body'>,
 		networkFailure: (reason: string) => Error,
+		withCredential = false,
 	): Promise<{ statusCode: number; headers: IDataObject; body: BodyStream }> {
+		const transport = withCredential ? runTransport(this.fn) : undefined;
 		try {
-			return await this.fn.helpers.httpRequest({
+			const options: IHttpRequestOptions = {
 				...request,
 				encoding: 'stream',
 				returnFullResponse: true,
@@ -178,7 +187,8 @@ export class Transfers {
 				disableFollowRedirect: true,
 				timeout: TRANSFER_TIMEOUT_MS,
 				abortSignal: 'getExecutionCancelSignal' in this.fn ? this.fn.getExecutionCancelSignal() : undefined,
-			});
+			};
+			return (transport ? await transport.authenticatedRequest(options) : await this.fn.helpers.httpRequest(options)) as { statusCode: number; headers: IDataObject; body: BodyStream };
 		} catch (error) {
 			throw networkFailure(networkReason(error, request.url));
 		}

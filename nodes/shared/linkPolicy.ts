@@ -81,12 +81,17 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
 	} catch {
 		return undefined;
 	}
-	// A name without a dot, or under a local-only suffix, is a machine of the local network (a Docker service, a LAN host).
-	const localName = addressKind(url.hostname) === undefined && /^[^.]+$|\.(local|internal|lan|home\.arpa)$/i.test(url.hostname);
-	if (url.protocol === 'http:' && hostKind(url.hostname) === 'public' && !localName) {
+	if (cleartextToPublicHost(url)) {
 		return `its base URL is http:// to ${url.hostname}, a public host, so the key would travel unencrypted. Use https://, or http:// only for a proxy on this machine or a private network`;
 	}
 	return undefined;
+}
+
+/** Whether `url` is http:// to a public host, where a key would cross the internet in clear. */
+export function cleartextToPublicHost(url: URL): boolean {
+	// A name without a dot, or under a local-only suffix, is a machine of the local network (a Docker service, a LAN host).
+	const localName = addressKind(url.hostname) === undefined && /^[^.]+$|\.(local|internal|lan|home\.arpa)$/i.test(url.hostname);
+	return url.protocol === 'http:' && hostKind(url.hostname) === 'public' && !localName;
 }
 
 /** A link's host for messages: never its path or query, which may carry a signature. */

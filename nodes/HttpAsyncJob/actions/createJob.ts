@@ -22,6 +22,7 @@ export function buildCreateRequest(fn: IExecuteFunctions, itemIndex: number): Pr
 		qs: entriesOf(fn, 'queryParameters', 'Query Parameters', itemIndex),
 		headers: entriesOf(fn, 'headers', 'Headers', itemIndex),
 		purpose: 'create the job',
+		urlField: 'URL',
 		uncertainOutcomeHint: `Check the jobs made at ${new URL(url).host} before running this item again, or set "Idempotency Header" if the API de-duplicates creates by one.`,
 	};
 	const bodyType = fn.getNodeParameter('bodyType', itemIndex, 'json') as string;
