@@ -36,6 +36,7 @@ beforeAll(async () => {
 	relay = { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
 });
 afterAll(async () => {
+	relay.server.closeAllConnections();
 	await new Promise((resolve) => relay.server.close(resolve));
 	await sim.stop();
 });
