@@ -140,16 +140,17 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 	const mapStatus = (word: string) => rules.words.get(word.trim().toLowerCase());
 	const statusPart = rules.hasResultRequest ? 'status' : 'all';
 
+	const displayName = hostOf(fn.getNodeParameter(addressField === 'URL' ? 'url' : 'statusUrl', 0, ''));
 	return {
 		name: 'httpAsyncJob',
-		displayName: hostOf(fn.getNodeParameter(fn.getNodeParameter('operation', 0) === 'createJob' ? 'url' : 'statusUrl', 0, '')),
+		displayName,
 		credentialType,
 		secretFields: credentialType ? CREDENTIALS[credentialType].secretFields : [],
 		waitDefaults: HTTP_WAIT_DEFAULTS,
 		credentialOrigins: () => credentialOrigins,
 		credentialOriginsOption: CREDENTIAL_HOSTS,
 		addressField: `the ${addressField} field`,
-		credentialAdvice: () => `Check the credential: its key must be one the API at the ${addressField} field accepts.`,
+		credentialAdvice: () => `Check the ${displayName} credential: its key must be one the API at the ${addressField} field accepts.`,
 
 		authenticate(credentials, options) {
 			if (credentialType === 'httpQueryAuth') return { ...options, qs: { ...options.qs, [String(credentials.name)]: credentials.value } };
