@@ -9,10 +9,11 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { CALLBACK_WEBHOOKS, WAIT_MODE_CALLBACK, WAIT_MODE_POLL, receiveCallback } from '../shared/callbackWait';
+import { outputOnResume, receiveCallback } from '../shared/callbackResume';
+import { CALLBACK_WEBHOOKS, WAIT_MODE_CALLBACK, WAIT_MODE_POLL } from '../shared/callbackWait';
 import { TOOL_RETURNS, customApiCallOption, jobIdProperty, jobOptionsProperty, toolProperties, waitProperties } from '../shared/descriptions';
 import type { JobOptions } from '../shared/operations';
-import { createJob, executeJobOperation, getJob, outputOnResume, waitForJob } from '../shared/operations';
+import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
 import { cancelJob } from './actions/cancelJob';
 import { checkParams } from './actions/checkParams';
 import { buildCreateRequest, createOptions, paramsProperty } from './actions/createJob';
@@ -175,7 +176,7 @@ export class TensorArt implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as JobOptions;
-		return await receiveCallback.call(this, tensorArtProvider, outputOnResume(this, options), options);
+		return await receiveCallback.call(this, tensorArtProvider, outputOnResume(this, tensorArtProvider, options), options);
 	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
