@@ -141,10 +141,11 @@ export class TensorArt implements INodeType {
 				options: [
 					{ name: 'Poll', value: WAIT_MODE_POLL, description: 'Check the jobs\' status at growing intervals; the worker stays busy' },
 					{
-						name: 'Callback, Polling as Fallback',
+						// The value stays "callback" (saved workflows): the name says what happens at the Timeout.
+						name: 'Callback, Unfinished Jobs Output at the Timeout',
 						value: WAIT_MODE_CALLBACK,
 						description:
-							'Tensor.Art calls this n8n back when the jobs end; the execution waits in the database meanwhile. n8n must be reachable from the internet (WEBHOOK_URL).',
+							'Tensor.Art calls this n8n back when the jobs end; the execution waits in the database meanwhile, and no status is polled. n8n must be reachable from the internet (WEBHOOK_URL).',
 					},
 				],
 				default: WAIT_MODE_POLL,

@@ -14,7 +14,6 @@ import type { JobProvider } from './JobProvider';
 import { hostKind } from './linkPolicy';
 import { checkedParameter } from './parameters';
 import type { ProviderClient } from './ProviderClient';
-import { secretValues } from './secrets';
 
 /*
  * Callback mode: the jobs are created with this execution's resume URL as the provider's notify
@@ -54,7 +53,8 @@ export const WAIT_MODE_CALLBACK = 'callback';
 export async function callbackToken(fn: IExecuteFunctions | IWebhookFunctions, provider: JobProvider): Promise<string> {
 	// Callback mode is offered by providers with a credential and a base URL (Tensor.Art).
 	const credentials = await fn.getCredentials(provider.credentialType!);
-	const key = secretValues(credentials, provider.secretFields).join('\n');
+	// The secrets as stored, not as cut out of replies: that list may change between versions.
+	const key = (provider.callbackKeyFields ?? []).map((field) => String(credentials[field] ?? '')).join('\n');
 	return createHmac('sha256', key).update(`${fn.getExecutionId()}\n${fn.getNode().id}`).digest('hex');
 }
 
