@@ -133,6 +133,11 @@ export interface JobProvider {
 	readableRaw?(body: unknown): unknown;
 	/** The create request with a URL the provider calls as the job changes status (callback mode); only providers that call back have it. */
 	withNotifyUrl?(request: ProviderRequest, url: string): ProviderRequest;
+	/**
+	 * With `withNotifyUrl`: the credential fields whose values, as stored, key the callback token.
+	 * Fixed for good: a change voids the tokens of executions parked before it.
+	 */
+	callbackKeyFields?: string[];
 	/** Maps the provider's status word; undefined for a status this package does not know. */
 	mapStatus(providerStatus: string): JobStatus | undefined;
 	readError(statusCode: number, body: unknown): ProviderErrorInfo;
