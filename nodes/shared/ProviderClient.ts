@@ -173,7 +173,7 @@ export class ProviderClient {
 				await this.sleep(waitMs);
 				continue;
 			}
-			if (outcome === 'garbledAnswer') throw malformedReplyError(place, request, body, jobNote());
+			if (outcome === 'garbledAnswer') throw malformedReplyError(place, request, statusCode, body, jobNote());
 			if (outcome === 'redirected') {
 				throw redirectError(place, request, statusCode, this.transport.scrub(String(headers.location ?? 'another address')));
 			}

@@ -11,6 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { JobProvider, ProviderRequest } from './JobProvider';
 import type { LinkRefusal } from './linkPolicy';
+import { parseJsonKeepingDigits } from './jsonText';
 import { baseUrlProblem, cleartextToPublicHost, linkHost } from './linkPolicy';
 import { secretValues, withoutSecrets } from './secrets';
 
@@ -157,6 +158,8 @@ export class ProviderTransport {
 			qs: request.qs,
 			headers: { ...request.headers },
 			json: true,
+			// Parsed here rather than by n8n, so integers above 2^53 keep their digits.
+			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			// A redirect to another host would carry the API key there.
@@ -178,7 +181,7 @@ export class ProviderTransport {
 		const reply = this.scrub(sent as Reply);
 		if (typeof reply.body !== 'string' || reply.body.trim() === '') return reply;
 		try {
-			return { ...reply, body: JSON.parse(reply.body) };
+			return { ...reply, body: parseJsonKeepingDigits(reply.body) };
 		} catch {
 			return { ...reply, malformed: true };
 		}
