@@ -191,7 +191,7 @@ export class ProviderClient {
 	}
 
 	private placeOf(itemIndex: number | undefined): ErrorPlace {
-		return { node: this.ctx.getNode(), displayName: this.provider.displayName, itemIndex };
+		return { node: this.ctx.getNode(), displayName: this.provider.displayName, itemIndex, addressField: this.transport.addressField };
 	}
 }
 
