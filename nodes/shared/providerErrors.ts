@@ -198,3 +198,36 @@ function failureOf(info: ProviderErrorInfo, askedWaitMs: number | undefined) {
 			return { cause: 'configuration-invalid' as const };
 	}
 }
+
+/**
+ * A 429 whose Retry-After asks for a longer wait than the call may take: the rest of its wait,
+ * or `longestMs` outside one. Waiting it out would park the run for as long as the API says.
+ */
+export function retryAfterTooLongError(
+	{ node, displayName, itemIndex }: ErrorPlace,
+	request: ProviderRequest,
+	askedWaitMs: number,
+	longestMs: number,
+	inWait: boolean,
+	jobNote: string | undefined,
+): NodeApiError {
+	const limit = inWait ? `the ${seconds(longestMs)} left of the wait's Timeout` : `the ${seconds(longestMs)} this node waits for a rate limit`;
+	const advice = inWait
+		? 'Raise "Timeout" in the wait settings, or lower "Max Requests per Second" in the options so the limit is not reached, or run the node again later.'
+		: `Run the node again after that time, or lower "Max Requests per Second" in the options so ${displayName}'s limit is not reached.`;
+	return new NodeApiError(
+		node,
+		{ retryAfterSeconds: Math.ceil(askedWaitMs / 1000) },
+		{
+			message: `${displayName} could not ${request.purpose}: the API asked to wait ${seconds(askedWaitMs)} before the next request (Retry-After), longer than ${limit}`,
+			description: [advice, jobNote].filter(Boolean).join(' '),
+			httpCode: '429',
+			itemIndex,
+			failure: { cause: 'rate-limited', retryAfterMs: askedWaitMs },
+		},
+	);
+}
+
+function seconds(ms: number): string {
+	return `${Math.ceil(ms / 1000)} s`;
+}

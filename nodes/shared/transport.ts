@@ -154,8 +154,16 @@ export class ProviderTransport {
 			: await this.ctx.helpers.httpRequest(authenticated);
 	}
 
-	/** Sends one request once; HTTP error statuses are replies, network failures are thrown. */
-	async send(request: ProviderRequest): Promise<Reply> {
+	/** The longest one request may take (the node's Request Timeout). */
+	get requestTimeout(): number {
+		return this.requestTimeoutMs;
+	}
+
+	/**
+	 * Sends one request once, given `timeoutMs` at most (a wait's time left may be shorter than the
+	 * Request Timeout); HTTP error statuses are replies, network failures are thrown.
+	 */
+	async send(request: ProviderRequest, timeoutMs = this.requestTimeoutMs): Promise<Reply> {
 		const { baseUrl } = this.connection!;
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -170,7 +178,7 @@ export class ProviderTransport {
 			ignoreHttpStatusErrors: true,
 			// A redirect to another host would carry the API key there.
 			disableFollowRedirect: true,
-			timeout: this.requestTimeoutMs,
+			timeout: timeoutMs,
 		};
 		if (request.body !== undefined) {
 			// Serialized once here, so a request signature covers exactly the bytes sent.
