@@ -331,23 +331,23 @@ describe('the same for one item or a crowd', () => {
 		);
 		expect(error).toBeUndefined();
 		expect(wallMs).toBeGreaterThanOrEqual(1150);
-		// No more requests than 1.2 s at 5 per second allow, and an end far from the jobs' minute.
-		expect(sim.server.log.length).toBeLessThanOrEqual(7);
+		// No more requests than 1.2 s at 5 per second allow, and an end far from the jobs' minute. Only this run's checks
+		// count: a check the previous test's deadline cut off may still reach the simulator after the reset.
+		expect(jobs.flatMap((job) => checksOf(job.id)).length).toBeLessThanOrEqual(7);
 		expect(wallMs).toBeLessThan(10_000);
 		const errors = outputs.Job.map((item) => item.json.error as string);
 		const checked = jobs.filter((job) => checksOf(job.id).length > 0);
 		expect(checked.length).toBeGreaterThan(0);
 		expect(checked.length).toBeLessThan(jobs.length);
-		expect(errors).toEqual(
-			jobs.map((job) =>
-				checksOf(job.id).length > 0
-					? `Job ${job.id} is still "Pending" after 1 s`
-					: `Job ${job.id} could not be checked once within 1 s: the items of this run take turns at 5 requests per second`,
-			),
-		);
+		// A check sent at the end of its item's time is cut off at the deadline, whether it reached the simulator or not.
+		const cutOff = (job: SimJob<unknown>) => `Job ${job.id} could not be checked within 1 s: AetherForge had not answered its status request when the Timeout came`;
+		const noTurn = (job: SimJob<unknown>) => `Job ${job.id} could not be checked once within 1 s: the items of this run take turns at 5 requests per second`;
 		for (const [index, job] of jobs.entries()) {
-			if (checksOf(job.id).length === 0) expect(outputs.Job[index].json.errorDescription).toMatch(/lower "Max Parallel Items"/);
+			const expected = checksOf(job.id).length > 0 ? [`Job ${job.id} is still "Pending" after 1 s`, cutOff(job)] : [noTurn(job), cutOff(job)];
+			expect(expected).toContain(errors[index]);
+			if (errors[index] === noTurn(job)) expect(outputs.Job[index].json.errorDescription).toMatch(/lower "Max Parallel Items"/);
 		}
+		expect(errors.filter((message) => message.endsWith('take turns at 5 requests per second')).length).toBeGreaterThan(jobs.length / 2);
 	});
 
 	test.each([1, 50])('canceling the execution ends the wait of %i item(s) at once, whether sleeping or queued for the budget', async (count) => {
