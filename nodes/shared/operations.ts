@@ -70,8 +70,14 @@ export async function executeJobOperation(
 	if (!run) throw new NodeOperationError(this.getNode(), `The action "${operation}" is not supported`);
 	const optionFields = jobOptionsProperty(provider.waitDefaults, []).options as INodeProperties[];
 	const waitSettingFields = waitFields(provider.waitDefaults);
-	// The first item's options set up the run for all items.
-	const options = checkedCollection(this, 'options', 0, 'Options', optionFields) as JobOptions;
+	// The first item's options set up the run for all items: unusable, with On Error → Continue, every item says why.
+	let options: JobOptions;
+	try {
+		options = checkedCollection(this, 'options', 0, 'Options', optionFields) as JobOptions;
+	} catch (error) {
+		if (!this.continueOnFail()) throw error;
+		return [this.getInputData().map((_input, item) => ({ json: errorJson(error), pairedItem: { item } }))];
+	}
 	const stopOthers = new AbortController();
 	const client = new ProviderClient(this, provider, {
 		signal: itemsSignal(this, stopOthers),
