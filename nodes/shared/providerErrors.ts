@@ -185,7 +185,7 @@ const TOO_DEEP = 'a reply nested too deeply to show';
 /** The start of a value's JSON; a value nested too deeply for JSON.stringify (thousands of levels) is named so. */
 function shortJson(value: unknown): string {
 	try {
-		return JSON.stringify(value).slice(0, MAX_SUMMARY);
+		return (JSON.stringify(value) ?? String(value)).slice(0, MAX_SUMMARY);
 	} catch {
 		return TOO_DEEP;
 	}
