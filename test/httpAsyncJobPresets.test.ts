@@ -12,7 +12,11 @@ import { PNG_BYTES } from './simulator/jobs';
 let sim: ProviderSimulators;
 beforeAll(async () => (sim = await startSimulators()));
 afterAll(async () => await sim.stop());
-beforeEach(() => sim.reset());
+beforeEach(() => {
+	sim.reset();
+	// The Replicate preset asks to hold a create up to 5 s; 0.3 s shows it without waiting out the hold in each test of a longer job.
+	sim.replicate.longestHoldMs = 300;
+});
 
 const FAST_WAIT = { pollInterval: 0.1, maxInterval: 0.2, timeout: 0.5 };
 const OPTIONS = { requestsPerSecond: 100 };
