@@ -514,6 +514,35 @@ async function callbackAgainstPolling(): Promise<CallbackFigures | string> {
 	}
 }
 
+/** Rows 1H–3H: the HTTP Async Job node's figures (`names` says how it was set up) beside the baselines of rows 1 and 2. */
+function httpRows(
+	names: { replicate: string; tams: string },
+	row1: Awaited<ReturnType<typeof sideBySide>>,
+	schedule: ScheduleFigures[],
+	httpSchedule: Array<Awaited<ReturnType<typeof httpScheduleCase>>>,
+	row3: Awaited<ReturnType<typeof rateLimited>>,
+	row3Default: Awaited<ReturnType<typeof rateLimited>>,
+): string[][] {
+	return [
+		['1H', `HTTP Async Job (${names.replicate}): 100 jobs of 3 s, wall ÷ 3 s`, fixed2(row1.ratio), `one after another: ${row1.oneByOneRatio.toFixed(1)}`, '≤ 1.3'],
+		...httpSchedule.map((figures, index) => [
+			'2H',
+			`HTTP Async Job (${names.replicate}), jobs of ${figures.label}: status requests per job`,
+			`${fixed2(figures.oursRequests / schedule[index].fixedRequests)} (${figures.oursRequests.toFixed(1)})`,
+			`fixed 5 s loop: 1.00 (${schedule[index].fixedRequests.toFixed(1)})`,
+			{ '1 min': '≤ 1.0', '10 min': '≤ 0.35', '1 h': '≤ 0.10' }[figures.label] ?? '',
+		]),
+		['2H', 'HTTP Async Job: worst detection delay ÷ max(5 s, 10% of the job)', fixed2(Math.max(...httpSchedule.map((figures) => figures.oursWorstDelay))), '', '≤ 1.0'],
+		[
+			'3H',
+			`HTTP Async Job (${names.tams}), 200 waits, limit 5 req/s, budget 10 req/s`,
+			`${row3.failed}, ${(100 * row3.share).toFixed(1)}% (${row3.refused} of ${row3.requests})`,
+			`default budget (${HTTP_WAIT_DEFAULTS.requestsPerSecond} req/s): ${row3Default.failed}, ${(100 * row3Default.share).toFixed(1)}%`,
+			'0, ≤ 5%',
+		],
+	];
+}
+
 /** Rows 1H–3H alone, with the HTTP Async Job node's Replicate preset; the fixed 5 s loop of row 2 as their baseline. */
 async function presetRows() {
 	progress('row 1H, side by side, Replicate preset');
@@ -527,25 +556,7 @@ async function presetRows() {
 		rateLimited(2 * LIMIT_PER_SECOND, 'preset'),
 		rateLimited(undefined, 'preset'),
 	]);
-	const rows = [
-		['', 'Measure (HTTP Async Job, Replicate preset)', 'Ours', 'Baseline (same run)', 'Target'],
-		['1H', '100 jobs of 3 s, wall ÷ 3 s', fixed2(row1.ratio), `one after another: ${row1.oneByOneRatio.toFixed(1)}`, '≤ 1.3'],
-		...presetSchedule.map((figures, index) => [
-			'2H',
-			`jobs of ${figures.label}: status requests per job`,
-			`${fixed2(figures.oursRequests / schedule[index].fixedRequests)} (${figures.oursRequests.toFixed(1)})`,
-			`fixed 5 s loop: 1.00 (${schedule[index].fixedRequests.toFixed(1)})`,
-			{ '1 min': '≤ 1.0', '10 min': '≤ 0.35', '1 h': '≤ 0.10' }[figures.label] ?? '',
-		]),
-		['2H', 'worst detection delay ÷ max(5 s, 10% of the job)', fixed2(Math.max(...presetSchedule.map((figures) => figures.oursWorstDelay))), '', '≤ 1.0'],
-		[
-			'3H',
-			'200 waits, limit 5 req/s, budget 10 req/s: failed items, 429 share',
-			`${row3.failed}, ${(100 * row3.share).toFixed(1)}% (${row3.refused} of ${row3.requests})`,
-			`default budget (${HTTP_WAIT_DEFAULTS.requestsPerSecond} req/s): ${row3Default.failed}, ${(100 * row3Default.share).toFixed(1)}%`,
-			'0, ≤ 5%',
-		],
-	];
+	const rows = [['', 'Measure', 'Ours', 'Baseline (same run)', 'Target'], ...httpRows({ replicate: 'Replicate preset', tams: 'Replicate preset' }, row1, schedule, presetSchedule, row3, row3Default)];
 	console.log(table(rows));
 }
 
@@ -609,22 +620,7 @@ async function main() {
 			`default budget (4 req/s): ${row3Default.failed}, ${(100 * row3Default.share).toFixed(1)}%`,
 			'0, ≤ 5%',
 		],
-		['1H', 'HTTP Async Job (Replicate-like): 100 jobs of 3 s, wall ÷ 3 s', fixed2(row1Http.ratio), `one after another: ${row1Http.oneByOneRatio.toFixed(1)}`, '≤ 1.3'],
-		...httpSchedule.map((figures, index) => [
-			'2H',
-			`HTTP Async Job (Replicate-like), jobs of ${figures.label}: status requests per job`,
-			`${fixed2(figures.oursRequests / schedule[index].fixedRequests)} (${figures.oursRequests.toFixed(1)})`,
-			`fixed 5 s loop: 1.00 (${schedule[index].fixedRequests.toFixed(1)})`,
-			{ '1 min': '≤ 1.0', '10 min': '≤ 0.35', '1 h': '≤ 0.10' }[figures.label] ?? '',
-		]),
-		['2H', 'HTTP Async Job: worst detection delay ÷ max(5 s, 10% of the job)', fixed2(Math.max(...httpSchedule.map((figures) => figures.oursWorstDelay))), '', '≤ 1.0'],
-		[
-			'3H',
-			'HTTP Async Job (TAMS settings), 200 waits, limit 5 req/s, budget 10 req/s',
-			`${row3Http.failed}, ${(100 * row3Http.share).toFixed(1)}% (${row3Http.refused} of ${row3Http.requests})`,
-			`default budget (${HTTP_WAIT_DEFAULTS.requestsPerSecond} req/s): ${row3HttpDefault.failed}, ${(100 * row3HttpDefault.share).toFixed(1)}%`,
-			'0, ≤ 5%',
-		],
+		...httpRows({ replicate: 'Replicate-like', tams: 'TAMS settings' }, row1Http, schedule, httpSchedule, row3Http, row3HttpDefault),
 		['4', 'Get Job × 1,000 items: wall ÷ bare HTTP loop', `${fixed2(row4.ratio)} (${seconds(row4.oursMs)})`, `bare loop: 1.00 (${seconds(row4.bareMs)})`, '≤ 1.5'],
 		['4', "  n8n's own HTTP Request node, same requests", fixed2(row4.httpNodeMs / row4.bareMs), `(${seconds(row4.httpNodeMs)})`, ''],
 		['4', 'peak memory (RSS of the whole process)', `${Math.round(row4.peakRssMb)} MB`, '', ''],

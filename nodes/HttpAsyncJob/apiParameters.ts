@@ -64,8 +64,8 @@ function presetParameters(fn: IExecuteFunctions, preset: ApiPreset): Record<stri
 		statusUrl: (itemIndex) => address(status.url, itemIndex),
 		statusPath: () => status.path,
 		replyFields: () => {
-			const { progressPath, progressScale, queuePositionPath, errorPath, outputsPath, outputUrlField, createdAtPath } = status;
-			return { progressPath, progressScale, queuePositionPath, errorPath, outputsPath, outputUrlField, createdAtPath };
+			const { url, path, words, ...replyFields } = status;
+			return replyFields;
 		},
 		resultRequest: (itemIndex) => ({ resultUrl: address(result?.url, itemIndex), resultUrlPath: result?.urlPath ?? '' }),
 		cancelMethod: () => cancel?.method,

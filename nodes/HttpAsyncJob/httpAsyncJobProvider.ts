@@ -35,7 +35,8 @@ export function valueAt(value: unknown, path: string): unknown {
 	return steps.reduce<unknown>((current, step) => (typeof current === 'object' && current !== null ? (current as IDataObject)[step] : undefined), value);
 }
 
-interface ReplyFields {
+/** Where the replies hold the rest of the job item (the Reply Fields collection, or a preset's `status`). */
+export interface ReplyFields {
 	progressPath?: string;
 	progressScale?: 'percent' | 'fraction';
 	queuePositionPath?: string;
