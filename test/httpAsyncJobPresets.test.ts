@@ -141,7 +141,8 @@ describe('what presets brought to Custom', () => {
 		const setup = { ...presetCase(sim, 'replicate'), parameters, credentials };
 		const canceled = await run(setup, { operation: 'cancelJob', jobId, cancelMethod: 'POST', cancelUrl: `${sim.server.baseUrl(sim.replicate)}/v1/predictions/{{jobId}}/cancel` });
 		expect(canceled.outputs.Job[0].json).toMatchObject({ jobId, status: 'canceled', done: true });
-		const missing = await run(setup, { operation: 'cancelJob', jobId });
+		// An expression that finds no address (the editor itself refuses the field left empty).
+		const missing = await run(setup, { operation: 'cancelJob', jobId, cancelUrl: '={{ $json.cancelUrl ?? "" }}' });
 		expect(missing.error?.message).toBe('"Cancel URL" of item 0 is empty');
 	});
 
@@ -152,7 +153,7 @@ describe('what presets brought to Custom', () => {
 		const waitOn = async (extra: IDataObject) => {
 			const created = await run(presetCase(sim, 'replicate'), { operation: 'createJob', input: '{"prompt": "long"}' });
 			const jobId = created.outputs.Job[0].json.jobId as string;
-			return await run(setup, { operation: 'waitForJob', jobId, waitSettings: { pollInterval: 0.1, timeout: 0.005 }, ...extra });
+			return await run(setup, { operation: 'waitForJob', jobId, waitSettings: { pollInterval: 0.1, timeout: 0.01 }, ...extra });
 		};
 		expect((await waitOn({})).error?.message).toMatch(/is still "processing" \(a status this node does not know/);
 		expect((await waitOn({ runningWords: 'processing' })).error?.message).toMatch(/is still "processing" after/);
