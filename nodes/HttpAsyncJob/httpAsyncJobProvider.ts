@@ -4,8 +4,10 @@ import { ZodError, z } from 'zod';
 import type { JobOutput, JobSnapshot, JobStatus } from '../shared/JobItem';
 import { formatFromUrl, kindFromFormat, toIsoTime } from '../shared/JobItem';
 import type { JobProvider, ProviderErrorInfo, ProviderReply, WaitDefaults } from '../shared/JobProvider';
-import { checkedCollection, checkedText, invalidValue } from '../shared/parameters';
+import { checkedText, invalidValue } from '../shared/parameters';
 import { errorMessageOf, textReplySummary } from '../shared/providerErrors';
+import type { ApiParameter, ApiSettings } from './apiParameters';
+import { apiSettings } from './apiParameters';
 
 /**
  * The adapter of the HTTP Async Job node, built from the node's parameters: where the job id,
@@ -15,12 +17,12 @@ import { errorMessageOf, textReplySummary } from '../shared/providerErrors';
 
 export const HTTP_WAIT_DEFAULTS: WaitDefaults = { pollIntervalSeconds: 2, maxIntervalSeconds: 30, timeoutMinutes: 30, requestsPerSecond: 5 };
 
-/** What each generic credential type keeps secret, and how a request carries it where n8n's type does not apply it. */
-const CREDENTIALS: Record<string, { secretFields: string[] }> = {
-	httpHeaderAuth: { secretFields: ['value'] },
-	httpBearerAuth: { secretFields: ['token'] },
-	httpQueryAuth: { secretFields: ['value'] },
-	httpBasicAuth: { secretFields: ['password'] },
+/** n8n's generic credential types, as its HTTP Request node offers them: what each keeps secret, and how a request carries it where n8n's type does not apply it. */
+export const CREDENTIALS: Record<string, { name: string; secretFields: string[] }> = {
+	httpHeaderAuth: { name: 'Header Auth', secretFields: ['value'] },
+	httpBearerAuth: { name: 'Bearer Auth', secretFields: ['token'] },
+	httpQueryAuth: { name: 'Query Auth', secretFields: ['value'] },
+	httpBasicAuth: { name: 'Basic Auth', secretFields: ['password'] },
 };
 
 export const JOB_ID = '{{jobId}}';
@@ -38,22 +40,23 @@ export function valueAt(value: unknown, path: string): unknown {
 	);
 }
 
-interface ReplyFields {
+/** Where the replies hold the rest of the job item (the Reply Fields collection, or a preset's `status`). */
+export interface ReplyFields {
 	progressPath?: string;
 	progressScale?: 'percent' | 'fraction';
 	queuePositionPath?: string;
 	errorPath?: string;
+	/** One path, or several separated by commas where outputs of different kinds sit apart (`images, video`). */
 	outputsPath?: string;
 	outputUrlField?: string;
 	costPath?: string;
 	createdAtPath?: string;
 }
 
-const REPLY_FIELD_NAMES: Array<[Exclude<keyof ReplyFields, 'progressScale'>, string]> = [
+const REPLY_FIELD_NAMES: Array<[Exclude<keyof ReplyFields, 'progressScale' | 'outputsPath'>, string]> = [
 	['progressPath', 'Progress Path'],
 	['queuePositionPath', 'Queue Position Path'],
 	['errorPath', 'Error Message Path'],
-	['outputsPath', 'Outputs Path'],
 	['outputUrlField', 'Output URL Field'],
 	['costPath', 'Cost Path'],
 	['createdAtPath', 'Created Time Path'],
@@ -81,18 +84,20 @@ export function checkedPath(node: INode, value: unknown, field: string, itemInde
 	return path;
 }
 
-function readRules(fn: IExecuteFunctions, itemIndex: number): ReadingRules {
+/** The reading rules of the Custom fields, or of the preset that sets them: the same rules either way. */
+function readRules(fn: IExecuteFunctions, parameter: ApiParameter, itemIndex: number): ReadingRules {
 	const node = fn.getNode();
-	const path = (name: string, field: string) => checkedPath(node, fn.getNodeParameter(name, itemIndex, ''), field, itemIndex);
+	const path = (name: string, field: string) => checkedPath(node, parameter(name, itemIndex, ''), field, itemIndex);
 	const words = new Map<string, JobStatus>();
 	const wordLists: Array<[string, string, JobStatus]> = [
 		['succeededWords', 'Succeeded Words', 'succeeded'],
 		['failedWords', 'Failed Words', 'failed'],
 		['canceledWords', 'Canceled Words', 'canceled'],
 		['queuedWords', 'Queued Words', 'queued'],
+		['runningWords', 'Running Words', 'running'],
 	];
 	for (const [name, field, status] of wordLists) {
-		const value = fn.getNodeParameter(name, itemIndex, '') as unknown;
+		const value = parameter(name, itemIndex, '');
 		if (typeof value !== 'string') throw invalidValue(node, itemIndex, field, 'must be text: status words separated by commas');
 		for (const word of value.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean)) {
 			const earlier = words.get(word);
@@ -105,10 +110,13 @@ function readRules(fn: IExecuteFunctions, itemIndex: number): ReadingRules {
 	if (![...words.values()].includes('succeeded')) {
 		throw invalidValue(node, itemIndex, 'Succeeded Words', 'is empty', 'Name the status word(s) the API reports for a finished job, e.g. "succeeded".');
 	}
-	const replyFields = checkedCollection(fn, 'replyFields', itemIndex, 'Reply Fields', []) as ReplyFields;
+	const replyFields = { ...(parameter('replyFields', itemIndex, {}) as ReplyFields) };
 	const fields: ReplyFields = { progressScale: replyFields.progressScale === 'fraction' ? 'fraction' : 'percent' };
 	for (const [name, field] of REPLY_FIELD_NAMES) fields[name] = checkedPath(node, replyFields[name], field, itemIndex);
-	const result = fn.getNodeParameter('resultRequest', itemIndex, {}) as IDataObject;
+	const outputsPaths = typeof replyFields.outputsPath === 'string' ? replyFields.outputsPath.split(',') : [replyFields.outputsPath];
+	const checkedOutputsPaths = outputsPaths.map((outputsPath) => checkedPath(node, outputsPath, 'Outputs Path', itemIndex)).filter(Boolean);
+	if (checkedOutputsPaths.length > 0) fields.outputsPath = checkedOutputsPaths.join(',');
+	const result = parameter('resultRequest', itemIndex, {}) as IDataObject;
 	const isCreate = fn.getNodeParameter('operation', 0) === 'createJob';
 	const resultUrlPath = checkedPath(node, result.resultUrlPath, 'Result URL Path', itemIndex);
 	return {
@@ -133,14 +141,17 @@ export function checkedUrl(node: INode, value: unknown, field: string, itemIndex
 
 /** The adapter for one run of the node, from the first item's settings. */
 export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
+	const api = apiSettings(fn);
 	const authentication = fn.getNodeParameter('authentication', 0, 'none') as string;
 	const credentialType = authentication === 'none' ? undefined : authentication;
 	if (credentialType !== undefined && !CREDENTIALS[credentialType]) {
 		throw invalidValue(fn.getNode(), 0, 'Authentication', `must be one of None, ${Object.keys(CREDENTIALS).join(', ')}, not "${authentication}"`);
 	}
-	const rules = readRules(fn, 0);
+	checkPresetCredential(fn, api, credentialType);
+	const rules = readRules(fn, api.parameter, 0);
 	const { fields } = rules;
-	const addressField = fn.getNodeParameter('operation', 0) === 'createJob' ? 'URL' : 'Status URL';
+	// A preset's addresses come from its API Base URL (or the API's own address, which it holds).
+	const addressField = api.preset ? 'API Base URL' : fn.getNodeParameter('operation', 0) === 'createJob' ? 'URL' : 'Status URL';
 	const credentialOrigins = credentialType ? allowedOrigins(fn) : [];
 	const mapStatus = (word: string) => rules.words.get(word.trim().toLowerCase());
 	// Google's long-running operations leave `done` out until it is true: where the lists map true/false, no status reads as false.
@@ -150,7 +161,7 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 		snapshot.error && (snapshot.status ?? mapStatus(snapshot.providerStatus)) === 'succeeded' ? { ...snapshot, status: 'failed' } : snapshot;
 	const statusPart = rules.hasResultRequest ? 'status' : 'all';
 
-	const displayName = hostOf(fn.getNodeParameter(addressField === 'URL' ? 'url' : 'statusUrl', 0, ''));
+	const displayName = api.preset?.name ?? hostOf(fn.getNodeParameter(addressField === 'URL' ? 'url' : 'statusUrl', 0, ''));
 	return {
 		name: 'httpAsyncJob',
 		displayName,
@@ -171,6 +182,10 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 		credentialProblem(credentials) {
 			if (credentialType === 'httpHeaderAuth' || credentialType === 'httpQueryAuth') {
 				if (!String(credentials.name ?? '').trim()) return 'its Name is empty';
+			}
+			const preset = api.preset?.credential;
+			if (preset?.type === 'httpHeaderAuth' && String(credentials.name).trim().toLowerCase() !== preset.headerName.toLowerCase()) {
+				return `its Name is "${String(credentials.name).trim()}", but ${api.preset!.name} reads the key from the header ${preset.headerName} (Value: ${preset.valueFormat})`;
 			}
 			const secret = credentialType ? CREDENTIALS[credentialType].secretFields[0] : undefined;
 			return secret && !String(credentials[secret] ?? '') ? `its ${secret === 'token' ? 'Bearer Token' : secret === 'password' ? 'Password' : 'Value'} is empty` : undefined;
@@ -221,6 +236,14 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 			return { message, problem: 'invalidInput' };
 		},
 	};
+}
+
+/** A preset names the credential its API takes: the run stops before any request if another is chosen. */
+function checkPresetCredential(fn: IExecuteFunctions, { preset }: ApiSettings, credentialType: string | undefined): void {
+	if (!preset || credentialType === preset.credential.type) return;
+	const wanted = CREDENTIALS[preset.credential.type].name;
+	const how = preset.credential.type === 'httpHeaderAuth' ? ` with Name ${preset.credential.headerName} and Value ${preset.credential.valueFormat}` : ' holding your API key';
+	throw invalidValue(fn.getNode(), undefined, 'Authentication', `must be ${wanted} for ${preset.name}`, `Set "Authentication" to ${wanted} and pick a credential${how}.`);
 }
 
 const CREDENTIAL_HOSTS = 'Allowed Hosts for the Credential';
@@ -284,7 +307,7 @@ function readFields(body: unknown, fields: ReplyFields, part: 'status' | 'result
 		if (createdAt) snapshot.createdAt = createdAt;
 	}
 	if (part !== 'status') {
-		const outputs = fields.outputsPath ? outputsOf(at(fields.outputsPath), fields.outputUrlField ?? 'url') : [];
+		const outputs = (fields.outputsPath?.split(',') ?? []).flatMap((path) => outputsOf(at(path), fields.outputUrlField ?? 'url'));
 		if (outputs.length > 0) snapshot.outputs = outputs;
 		const message = errorMessageOf(at(fields.errorPath));
 		if (message) snapshot.error = { message, retryable: false };

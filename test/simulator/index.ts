@@ -1,9 +1,12 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { AetherForgeSimulator } from './aetherForge';
+import { AssemblyAiSimulator } from './assemblyAi';
 import { FalSimulator } from './fal';
+import { LumaSimulator } from './luma';
 import { PixxelSimulator } from './pixxel';
 import { ReplicateSimulator } from './replicate';
+import { RunPodSimulator } from './runpod';
 import { SimulatorServer } from './server';
 import { TensorArtSimulator } from './tensorArt';
 
@@ -15,7 +18,14 @@ export interface ProviderSimulators {
 	replicate: ReplicateSimulator;
 	fal: FalSimulator;
 	tensorArt: TensorArtSimulator;
-	/** Credentials, by credential type, that point at this simulator with keys it accepts. */
+	/** APIs of the HTTP Async Job node's presets. */
+	runpod: RunPodSimulator;
+	assemblyAi: AssemblyAiSimulator;
+	luma: LumaSimulator;
+	/**
+	 * Credentials that point at this simulator with keys it accepts: by credential type, or by the
+	 * credential id a workflow names where its nodes of one type need different keys.
+	 */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	/**
 	 * The real APIs' addresses the simulators stand in for, where a workflow holds them in its
@@ -43,6 +53,9 @@ export async function startSimulators(options: { port?: number; speed?: number; 
 	const tensorArt = server.register(new TensorArtSimulator(server));
 	const replicate = server.register(new ReplicateSimulator(server));
 	const fal = server.register(new FalSimulator(server));
+	const runpod = server.register(new RunPodSimulator(server));
+	const assemblyAi = server.register(new AssemblyAiSimulator());
+	const luma = server.register(new LumaSimulator(server));
 	await server.start(options.port, options.host);
 	return {
 		server,
@@ -51,6 +64,9 @@ export async function startSimulators(options: { port?: number; speed?: number; 
 		tensorArt,
 		replicate,
 		fal,
+		runpod,
+		assemblyAi,
+		luma,
 		credentials: {
 			// One entry per credential type, pointing at the provider's prefix with a key it accepts.
 			aetherForgeApi: { apiKey: 'af-test-key', baseUrl: server.baseUrl(aetherForge) },
@@ -59,8 +75,16 @@ export async function startSimulators(options: { port?: number; speed?: number; 
 			// n8n's generic credentials, as a user sets them up for the HTTP Async Job node.
 			httpBearerAuth: { token: [...replicate.apiTokens][0] },
 			httpHeaderAuth: { name: 'Authorization', value: `Key ${[...fal.apiKeys][0]}` },
+			// The presets example's Luma node: Bearer Auth like Replicate's, with Luma's key.
+			lumaDemo: { token: [...luma.apiKeys][0] },
 		},
-		realApiBases: { 'https://api.replicate.com': server.baseUrl(replicate), 'https://queue.fal.run': server.baseUrl(fal) },
+		realApiBases: {
+			'https://api.replicate.com': server.baseUrl(replicate),
+			'https://queue.fal.run': server.baseUrl(fal),
+			'https://api.runpod.ai': server.baseUrl(runpod),
+			'https://api.assemblyai.com': server.baseUrl(assemblyAi),
+			'https://api.lumalabs.ai': server.baseUrl(luma),
+		},
 		reset: () => server.reset(),
 		stop: async () => await server.stop(),
 	};
