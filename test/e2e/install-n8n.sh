@@ -243,35 +243,27 @@ install_n8n1() {
   echo "$expected" >"$N8N1_DIR/.e2e-installed"
 }
 
-# ---------------------------------------------------------------- community package scanner
-install_scanner() {
-  local expected="@n8n/scan-community-package@$SCANNER_VERSION"
-  if marker_ok "$SCANNER_DIR" "$expected" "$SCANNER_DIR/node_modules/@n8n/scan-community-package/scanner/scanner.mjs"; then log "scanner $SCANNER_VERSION: cached in $SCANNER_DIR"; return; fi
-  if [ "$FORCE" = 1 ]; then rm -rf "$SCANNER_DIR"; fi
-  rm -f "$SCANNER_DIR/.e2e-installed"; mkdir -p "$SCANNER_DIR"
-  cat >"$SCANNER_DIR/package.json" <<EOF
-{ "name": "n8n-e2e-scanner", "private": true, "dependencies": { "@n8n/scan-community-package": "$SCANNER_VERSION" } }
+# ---------------------------------------------------------------- n8n's package checks
+# One npm package in a folder of its own, kept while its marker names the same version.
+install_npm_tool() { # LABEL DIR PACKAGE VERSION FILE_THAT_MUST_EXIST
+  local label="$1" dir="$2" package="$3" version="$4" check="$5"
+  local expected="$package@$version"
+  if marker_ok "$dir" "$expected" "$dir/node_modules/$package/$check"; then log "$label $version: cached in $dir"; return; fi
+  if [ "$FORCE" = 1 ]; then rm -rf "$dir"; fi
+  rm -f "$dir/.e2e-installed"; mkdir -p "$dir"
+  cat >"$dir/package.json" <<EOF
+{ "name": "n8n-e2e-$label", "private": true, "dependencies": { "$package": "$version" } }
 EOF
-  printf 'ignore-scripts=true\nfund=false\naudit=false\n' >"$SCANNER_DIR/.npmrc"
-  step "scanner $SCANNER_VERSION: npm install" npm_in "$SCANNER_DIR" install --ignore-scripts --no-audit --no-fund
-  echo "$expected" >"$SCANNER_DIR/.e2e-installed"
+  printf 'ignore-scripts=true\nfund=false\naudit=false\n' >"$dir/.npmrc"
+  step "$label $version: npm install" npm_in "$dir" install --ignore-scripts --no-audit --no-fund
+  echo "$expected" >"$dir/.e2e-installed"
 }
 
-# ---------------------------------------------------------------- n8n's node CLI (its lint)
-# `n8n-node lint` runs eslint with n8n's own configuration (@n8n/node-cli/eslint) in a package
-# folder; the e2e gives it the packed package with the sources its dist/ was built from.
-install_node_cli() {
-  local expected="@n8n/node-cli@$NODE_CLI_VERSION"
-  if marker_ok "$NODE_CLI_DIR" "$expected" "$NODE_CLI_DIR/node_modules/@n8n/node-cli/bin/n8n-node.mjs"; then log "node-cli $NODE_CLI_VERSION: cached in $NODE_CLI_DIR"; return; fi
-  if [ "$FORCE" = 1 ]; then rm -rf "$NODE_CLI_DIR"; fi
-  rm -f "$NODE_CLI_DIR/.e2e-installed"; mkdir -p "$NODE_CLI_DIR"
-  cat >"$NODE_CLI_DIR/package.json" <<EOF
-{ "name": "n8n-e2e-node-cli", "private": true, "dependencies": { "@n8n/node-cli": "$NODE_CLI_VERSION" } }
-EOF
-  printf 'ignore-scripts=true\nfund=false\naudit=false\n' >"$NODE_CLI_DIR/.npmrc"
-  step "node-cli $NODE_CLI_VERSION: npm install" npm_in "$NODE_CLI_DIR" install --ignore-scripts --no-audit --no-fund
-  echo "$expected" >"$NODE_CLI_DIR/.e2e-installed"
-}
+# The community-package scanner, and n8n's node CLI for its lint: `n8n-node lint` runs eslint
+# with n8n's own configuration (@n8n/node-cli/eslint) in a package folder; the e2e gives it the
+# packed package with the sources its dist/ was built from.
+install_scanner() { install_npm_tool scanner "$SCANNER_DIR" @n8n/scan-community-package "$SCANNER_VERSION" scanner/scanner.mjs; }
+install_node_cli() { install_npm_tool node-cli "$NODE_CLI_DIR" @n8n/node-cli "$NODE_CLI_VERSION" bin/n8n-node.mjs; }
 
 write_manifest() {
   local tmp="$CACHE/.manifest.json.tmp"
