@@ -6,13 +6,14 @@
  * workflows do: it fails here, and belongs in a new node version (docs/development.md).
  *
  * Each fixture has a record in expected/: the parameters its nodes of ours run with (saved values
- * and the defaults of their version) and the shape of their output items. A missing record is
+ * and the defaults of their version), the defaults of the fields of their collections (Options,
+ * Wait Settings), and the shape of their output items. A missing record is
  * written once with SAVED_WORKFLOWS_RECORD=1; an existing one is never rewritten by the test.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { IDataObject, INode, INodeExecutionData, INodeParameters, INodeTypeDescription } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import type { WorkflowJson, WorkflowRun } from './harness/engine';
@@ -36,6 +37,8 @@ interface SavedWorkflow extends WorkflowJson {
 interface Expected {
 	/** Per node of ours: the parameters it runs with (what was saved, and its version's defaults). */
 	parameters: Record<string, INodeParameters>;
+	/** Per node of ours: the defaults of what its shown collections (Options, Wait Settings) leave unset. */
+	collectionDefaults: Record<string, Record<string, IDataObject>>;
 	/** Per node of ours: per output, per item, the fields of its JSON, of its outputs and its binary properties. */
 	outputs: Record<string, ItemShape[][]>;
 }
@@ -70,6 +73,16 @@ function runParameters(workflow: SavedWorkflow, node: INode): INodeParameters {
 	return description.polling && pollTimes !== undefined ? { ...resolved, pollTimes } : resolved;
 }
 
+/** The defaults of the fields of every collection the node shows, which a saved workflow leaves out unless set. */
+function collectionDefaults(workflow: SavedWorkflow, node: INode): Record<string, IDataObject> {
+	const description = descriptionOf(workflow, node);
+	const parameters = runParameters(workflow, node);
+	const shown = description.properties.filter((property) => property.type === 'collection' && NodeHelpers.displayParameter(parameters, property, node, description));
+	return Object.fromEntries(
+		shown.map((collection) => [collection.name, Object.fromEntries(((collection.options ?? []) as INodeProperties[]).map((field) => [field.name, field.default as IDataObject[string]]))]),
+	);
+}
+
 function itemShape({ json, binary }: INodeExecutionData): ItemShape {
 	const shape: ItemShape = { json: Object.keys(json).sort() };
 	if (Array.isArray(json.outputs)) shape.outputs = [...new Set((json.outputs as IDataObject[]).flatMap((output) => Object.keys(output)))].sort();
@@ -77,12 +90,12 @@ function itemShape({ json, binary }: INodeExecutionData): ItemShape {
 	return shape;
 }
 
+// A simulator per workflow: the trigger's run moves the simulator's clock on, for good.
 let sim: ProviderSimulators;
-beforeAll(async () => {
+beforeEach(async () => {
 	sim = await startSimulators();
 });
-afterAll(async () => await sim.stop());
-beforeEach(() => sim.reset());
+afterEach(async () => await sim.stop());
 
 /** Runs a saved workflow as n8n would: from its manual or schedule trigger, or from what its polling trigger emits. */
 async function runSaved(workflow: SavedWorkflow): Promise<WorkflowRun> {
@@ -140,12 +153,14 @@ describe.each(fixtures)('%s', (name) => {
 			expect(Object.keys(outputs)).toEqual(expect.arrayContaining(ours.map((node) => node.name)));
 			return {
 				parameters: Object.fromEntries(ours.map((node) => [node.name, runParameters(workflow, node)])),
+				collectionDefaults: Object.fromEntries(ours.map((node) => [node.name, collectionDefaults(workflow, node)])),
 				outputs: Object.fromEntries(ours.map((node) => [node.name, branches[node.name].map((items) => items.map(itemShape))])),
 			};
 		};
 		const expected = await expectedFor(name, run);
 		for (const node of ours) {
 			expect({ node: node.name, parameters: runParameters(workflow, node) }).toEqual({ node: node.name, parameters: expected.parameters[node.name] });
+			expect({ node: node.name, collectionDefaults: collectionDefaults(workflow, node) }).toEqual({ node: node.name, collectionDefaults: expected.collectionDefaults[node.name] });
 		}
 		const actual = await run();
 		for (const node of ours) expect({ node: node.name, outputs: actual.outputs[node.name] }).toEqual({ node: node.name, outputs: expected.outputs[node.name] });
