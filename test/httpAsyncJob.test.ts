@@ -197,6 +197,7 @@ describe('authentication', () => {
 	test('None sends no credential', async () => {
 		const result = await run({ ...create, authentication: 'none', statusUrl: `${sim.server.baseUrl(sim.replicate)}/v1/predictions/{{jobId}}` }, {}, [{}]);
 		expect(result.error?.httpCode).toBe('401');
+		expect(result.error?.description).toContain("set the node's Authentication field");
 		expect(sim.server.log[0].headers.authorization).toBeUndefined();
 	});
 });

@@ -14,12 +14,12 @@ import { checkedCollection, checkedText, invalidValue } from '../shared/paramete
 
 export const HTTP_WAIT_DEFAULTS: WaitDefaults = { pollIntervalSeconds: 2, maxIntervalSeconds: 30, timeoutMinutes: 30, requestsPerSecond: 5 };
 
-/** What each generic credential type keeps secret, and how a request carries it where n8n's type does not apply it. */
-const CREDENTIALS: Record<string, { secretFields: string[] }> = {
-	httpHeaderAuth: { secretFields: ['value'] },
-	httpBearerAuth: { secretFields: ['token'] },
-	httpQueryAuth: { secretFields: ['value'] },
-	httpBasicAuth: { secretFields: ['password'] },
+/** What each generic credential type keeps secret, and the fields (as n8n labels them) a refusal is about. */
+const CREDENTIALS: Record<string, { label: string; secretFields: string[]; checkedFields: string }> = {
+	httpHeaderAuth: { label: 'Header Auth', secretFields: ['value'], checkedFields: 'Name and Value' },
+	httpBearerAuth: { label: 'Bearer Auth', secretFields: ['token'], checkedFields: 'Bearer Token' },
+	httpQueryAuth: { label: 'Query Auth', secretFields: ['value'], checkedFields: 'Name and Value' },
+	httpBasicAuth: { label: 'Basic Auth', secretFields: ['password'], checkedFields: 'User and Password' },
 };
 
 export const JOB_ID = '{{jobId}}';
@@ -137,10 +137,19 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 	const { fields } = rules;
 	const mapStatus = (word: string) => rules.words.get(word.trim().toLowerCase());
 	const statusPart = rules.hasResultRequest ? 'status' : 'all';
+	const isCreate = fn.getNodeParameter('operation', 0) === 'createJob';
+	const displayName = hostOf(fn.getNodeParameter(isCreate ? 'url' : 'statusUrl', 0, ''));
+	// The fields of this node that hold each address, named by the hints of errors (there is no base URL in a credential).
+	const statusUrlField =
+		isCreate && String(fn.getNodeParameter('statusUrlPath', 0, '')).trim() !== ''
+			? "the status URL the create's reply gives at the node's Status URL Path"
+			: "the node's Status URL field";
+	const resultUrlField = rules.resultUrlPath ? "the result URL the status reply gives at the node's Result URL Path" : "the node's Result URL field";
 
 	return {
 		name: 'httpAsyncJob',
-		displayName: hostOf(fn.getNodeParameter(fn.getNodeParameter('operation', 0) === 'createJob' ? 'url' : 'statusUrl', 0, '')),
+		displayName,
+		addressField: isCreate ? "the node's URL field" : statusUrlField,
 		credentialType,
 		secretFields: credentialType ? CREDENTIALS[credentialType].secretFields : [],
 		waitDefaults: HTTP_WAIT_DEFAULTS,
@@ -159,7 +168,12 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 			return secret && !String(credentials[secret] ?? '') ? `its ${secret === 'token' ? 'Bearer Token' : secret === 'password' ? 'Password' : 'Value'} is empty` : undefined;
 		},
 
-		getJobRequest: (ref) => ({ method: 'GET', path: ref.address!.statusUrl, purpose: `get job ${ref.jobId}` }),
+		credentialAdvice: () =>
+			credentialType
+				? `Check the ${CREDENTIALS[credentialType].label} credential the node uses: its ${CREDENTIALS[credentialType].checkedFields} must be what ${displayName} accepts.`
+				: `${displayName} asks for a credential: set the node's Authentication field to the kind it takes.`,
+
+		getJobRequest: (ref) => ({ method: 'GET', path: ref.address!.statusUrl, purpose: `get job ${ref.jobId}`, addressField: statusUrlField }),
 
 		readJob(body, ref) {
 			const word = checkedAt(body, rules.statusPath, STATUS_WORD);
@@ -178,7 +192,7 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 		resultRequest(ref, body) {
 			const fromReply = rules.resultUrlPath ? valueAt(body, rules.resultUrlPath) : undefined;
 			const url = typeof fromReply === 'string' && fromReply !== '' ? fromReply : ref.address?.resultUrl;
-			return url ? { method: 'GET', path: url, purpose: `get the result of job ${ref.jobId}` } : undefined;
+			return url ? { method: 'GET', path: url, purpose: `get the result of job ${ref.jobId}`, addressField: resultUrlField } : undefined;
 		},
 
 		readResult(job, reply: ProviderReply) {
@@ -189,7 +203,7 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 		readError(statusCode, body): ProviderErrorInfo {
 			const message = errorMessageOf(body) ?? `HTTP ${statusCode}`;
 			if (statusCode === 401 || statusCode === 403) return { message, problem: 'credentials' };
-			if (statusCode === 404) return { message, problem: 'notFound', description: 'Check the URL and the job ID.' };
+			if (statusCode === 404) return { message, problem: 'notFound', description: isCreate ? "Check the node's URL field." : "Check the node's Status URL field and Job ID." };
 			if (statusCode === 429) return { message, problem: 'rateLimited' };
 			if (statusCode >= 500) return { message, problem: 'unavailable' };
 			return { message, problem: 'invalidInput' };

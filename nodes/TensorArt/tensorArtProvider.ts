@@ -110,6 +110,7 @@ export const tensorArtProvider: JobProvider = {
 	baseUrl: tamsBaseUrl,
 	credentialProblem,
 	credentialAdvice,
+	addressField: 'the Endpoint (or its Custom URL) in the Tensor.Art credential',
 	// Official clients poll every 5 s for up to 10–20 min. TAMS allows 5 requests per second per
 	// app; 4 leaves room for other calls with the same app.
 	waitDefaults: { pollIntervalSeconds: 3, maxIntervalSeconds: 30, timeoutMinutes: 20, requestsPerSecond: 4 },

@@ -27,6 +27,8 @@ export interface ProviderRequest {
 	replayable?: boolean;
 	/** What this request does, in the user's words, for error messages ("create the job"). */
 	purpose: string;
+	/** Where the user sets this request's address, where not in the provider's `addressField` ("the node's URL field"). */
+	addressField?: string;
 	/**
 	 * Set on requests that start a job (a create that is not replayable is taken to start one):
 	 * where to look for a job that may have been made although no readable answer came back.
@@ -100,6 +102,11 @@ export interface JobProvider {
 	 * a broken credential is one clear error rather than retried failed sends.
 	 */
 	credentialProblem?(credentials: ICredentialDataDecryptedObject): string | undefined;
+	/**
+	 * Where the user sets the API's address, as hints name it ("the Endpoint of the Tensor.Art
+	 * credential"); by default the Base URL field of the provider's credential.
+	 */
+	addressField?: string;
 	/** What to check in the credential when the provider refuses it; by default the API key and base URL. */
 	credentialAdvice?(credentials: ICredentialDataDecryptedObject): string;
 	waitDefaults: WaitDefaults;

@@ -187,7 +187,8 @@ export class ProviderClient {
 	}
 
 	private placeOf(itemIndex: number | undefined): ErrorPlace {
-		return { node: this.ctx.getNode(), displayName: this.provider.displayName, itemIndex };
+		const { displayName, addressField } = this.provider;
+		return { node: this.ctx.getNode(), displayName, itemIndex, addressField: addressField ?? `the Base URL in the ${displayName} credential` };
 	}
 }
 

@@ -23,7 +23,12 @@ export interface ErrorPlace {
 	node: INode;
 	displayName: string;
 	itemIndex: number | undefined;
+	/** Where the user sets the API's address (JobProvider.addressField), for the hints that point there. */
+	addressField: string;
 }
+
+/** The field that holds the address `request` went to, as a hint names it. */
+const addressOf = (place: ErrorPlace, request?: ProviderRequest) => request?.addressField ?? place.addressField;
 
 /** The provider refused the request (4xx) or failed it (5xx) with an error reply. */
 export function apiError(
@@ -49,15 +54,10 @@ export function apiError(
 	});
 }
 
-export function networkError(
-	{ node, displayName, itemIndex }: ErrorPlace,
-	request: ProviderRequest,
-	code: string | undefined,
-	jobNote: string | undefined,
-): NodeApiError {
+export function networkError(place: ErrorPlace, request: ProviderRequest, code: string | undefined, jobNote: string | undefined): NodeApiError {
+	const { node, displayName, itemIndex } = place;
 	const reason = NETWORK_FAILURES[code ?? ''] ?? 'a network error occurred';
-	const description =
-		jobNote ?? `Check that the base URL in the ${displayName} credential is right and reachable from n8n, then run the node again.`;
+	const description = jobNote ?? `Check that ${addressOf(place, request)} is right and reachable from n8n, then run the node again.`;
 	return new NodeApiError(
 		node,
 		// Neither under `code` nor in the message: NodeApiError would swap our message for its generic one.
@@ -79,26 +79,26 @@ export function uncertainOutcomeHint(displayName: string, request: ProviderReque
 	return `The request may have reached ${displayName}, so a job may exist and be charged although this node got no readable answer. ${sent} ${request.uncertainOutcomeHint ?? `Check your ${displayName} jobs before running this item again.`}`;
 }
 
-export function malformedReplyError({ node, displayName, itemIndex }: ErrorPlace, request: ProviderRequest, body: unknown, jobNote: string | undefined): NodeApiError {
+export function malformedReplyError(place: ErrorPlace, request: ProviderRequest, body: unknown, jobNote: string | undefined): NodeApiError {
+	const { node, displayName, itemIndex } = place;
 	return new NodeApiError(node, asJsonObject(body), {
 		message: `${displayName} could not ${request.purpose}: the reply is not valid JSON`,
-		description:
-			jobNote ??
-			`The reply stayed garbled after several tries. Check that the base URL in the ${displayName} credential points at the ${displayName} API.`,
+		description: jobNote ?? `The reply stayed garbled after several tries. Check that ${addressOf(place, request)} points at the ${displayName} API.`,
 		itemIndex,
 		failure: { cause: 'temporarily-unavailable' },
 	});
 }
 
 /** `location` is already scrubbed of secrets; its query is cut off here, as a redirect may carry the key. */
-export function redirectError({ node, displayName, itemIndex }: ErrorPlace, request: ProviderRequest, statusCode: number, location: string): NodeApiError {
+export function redirectError(place: ErrorPlace, request: ProviderRequest, statusCode: number, location: string): NodeApiError {
+	const { node, displayName, itemIndex } = place;
 	const shown = location.split('?')[0];
 	return new NodeApiError(
 		node,
 		{ location: shown },
 		{
 			message: `${displayName} could not ${request.purpose}: the server redirected to ${shown}`,
-			description: `Redirects are not followed, so the API key is never sent to another address. Set the base URL in the ${displayName} credential to the address the API really answers on.`,
+			description: `Redirects are not followed, so the API key is never sent to another address. Set ${addressOf(place, request)} to the address the API really answers on.`,
 			httpCode: String(statusCode),
 			itemIndex,
 			failure: { cause: 'configuration-invalid' },
@@ -107,7 +107,8 @@ export function redirectError({ node, displayName, itemIndex }: ErrorPlace, requ
 }
 
 /** A reply the adapter's schema refused: names the first fields that are off. */
-export function responseShapeError({ node, displayName, itemIndex }: ErrorPlace, error: unknown, body: unknown, jobNote: string | undefined): NodeApiError {
+export function responseShapeError(place: ErrorPlace, error: unknown, body: unknown, jobNote: string | undefined): NodeApiError {
+	const { node, displayName, itemIndex } = place;
 	let detail = 'the reply is not the documented job shape';
 	if (error instanceof ZodError) {
 		detail = error.issues
@@ -117,7 +118,7 @@ export function responseShapeError({ node, displayName, itemIndex }: ErrorPlace,
 	}
 	return new NodeApiError(node, asJsonObject(body), {
 		message: `${displayName} answered with a job this node cannot read: ${detail}`,
-		description: [jobNote, `The API may have changed, or the base URL may point at something that is not the ${displayName} API.`]
+		description: [jobNote, `The API may have changed, or ${addressOf(place)} may point at something that is not the ${displayName} API.`]
 			.filter(Boolean)
 			.join(' '),
 		itemIndex,

@@ -59,7 +59,7 @@ export class ProviderTransport {
 		this.secrets = secretValues(credentials, this.provider.secretFields);
 		this.credentialAdvice =
 			this.provider.credentialAdvice?.(credentials) ??
-			`Check the ${this.provider.displayName} credential: the API key (and the base URL it is used with) must belong to an active account.`;
+			`Check the ${this.provider.displayName} credential: its API Key (used at its Base URL) must belong to an active account.`;
 		const ref = credentialType ? this.ctx.getNode().credentials?.[credentialType] : undefined;
 		// Handed to n8n with each request: without it n8n loads and decrypts the credential again every time.
 		const credentialsDecrypted = credentialType ? { id: ref?.id ?? '', name: ref?.name ?? '', type: credentialType, data: credentials } : undefined;
