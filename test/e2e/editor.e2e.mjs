@@ -396,6 +396,14 @@ async function editorTest(t, version) {
 			assert.ok(await marked(projectId), 'the empty, required Project ID is marked as an issue');
 			assert.ok(!(await marked(operation)), 'a set Operation is not');
 		});
+		await inDetails(actionNodes.find((n) => n.displayName === 'Tensor.Art'), 'tensorart-wait', async (parameters) => {
+			// Wait Settings unset show "No properties": the notice above them says the values in use.
+			const toggle = parameters.filter({ has: page.locator('label', { hasText: /^Wait for Completion/ }) }).first();
+			await toggle.locator('.el-switch, [role=switch]').first().click();
+			const notice = page.getByText(/Unless changed under Wait Settings: first check after 3 s, later ones further apart, up to every 30 s, for at most 20 min/);
+			await notice.first().waitFor();
+			assert.ok(await notice.first().isVisible(), 'the values in use are shown above Wait Settings');
+		});
 		await inDetails(actionNodes.find((n) => n.displayName === 'AetherForge AI'), 'aetherforge', async (parameters) => {
 			const labels = await labelsOf(parameters);
 			t.diagnostic(`AetherForge labels: ${JSON.stringify(labels)}`);
