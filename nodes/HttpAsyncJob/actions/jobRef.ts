@@ -18,7 +18,14 @@ export function jobRefOf(fn: IExecuteFunctions, itemIndex: number, jobId: string
 	return { jobId, address };
 }
 
-export const readJobRef: JobRefReader = (fn, itemIndex) => jobRefOf(fn, itemIndex, requiredString(fn, 'jobId', itemIndex, 'Job ID'));
+export const readJobRef: JobRefReader = (fn, itemIndex) => {
+	// A fixed Status URL without {{jobId}} would look up the same job for every item (an expression may build each item's own).
+	const template = fn.getNode().parameters.statusUrl;
+	if (typeof template === 'string' && !template.startsWith('=') && !template.includes(JOB_ID)) {
+		throw invalidValue(fn.getNode(), itemIndex, 'Status URL', `must hold ${JOB_ID} where the job ID goes, or every item would look up the same job`, 'For example https://api.example.com/v1/jobs/{{jobId}}, or build each item\'s address with an expression.');
+	}
+	return jobRefOf(fn, itemIndex, requiredString(fn, 'jobId', itemIndex, 'Job ID'));
+};
 
 /**
  * Checks, before a create is sent, that its job can be addressed afterwards: a Status URL Path,
