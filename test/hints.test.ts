@@ -41,10 +41,10 @@ const ADDRESS_HINTS: Array<[ProviderCase, Action, string, string[], 'node' | str
 	[pixxel, 'get', 'Set the Base URL in the Pixxel credential', ['Base URL'], 'pixxelApi'],
 	[tensorArt, 'create', 'Set the Endpoint (or its Custom URL) in the Tensor.Art credential', ['Endpoint', 'Custom URL'], 'tensorArtApi'],
 	[tensorArt, 'get', 'Set the Endpoint (or its Custom URL) in the Tensor.Art credential', ['Endpoint', 'Custom URL'], 'tensorArtApi'],
-	[httpReplicate, 'create', "Set the node's URL field", ['URL'], 'node'],
-	[httpReplicate, 'get', "Set the node's Status URL field", ['Status URL'], 'node'],
-	[httpFal, 'create', "Set the node's URL field", ['URL'], 'node'],
-	[httpFal, 'get', "Set the node's Status URL field", ['Status URL'], 'node'],
+	[httpReplicate, 'create', 'Set the URL field', ['URL'], 'node'],
+	[httpReplicate, 'get', 'Set the Status URL field', ['Status URL'], 'node'],
+	[httpFal, 'create', 'Set the URL field', ['URL'], 'node'],
+	[httpFal, 'get', 'Set the Status URL field', ['Status URL'], 'node'],
 ];
 
 const inputOf = (provider: ProviderCase, action: Action) => [action === 'create' ? provider.createInput(sim, 'hint') : provider.existingJob(sim, { queueMs: 0, runMs: 60_000 })];
@@ -67,7 +67,7 @@ test.each(HTTP_NODE_CASES.map((provider) => [provider.name, provider] as const))
 	const description = String(outputs.Job[0].json.errorDescription);
 	const fields = provider.credentialType === 'httpBearerAuth' ? ['Bearer Token'] : ['Name', 'Value'];
 	const label = credentialTypes.get(provider.credentialType)!.displayName;
-	expect(description).toContain(`Check the ${label} credential the node uses: its ${fields.join(' and ')} must be what 127.0.0.1 accepts.`);
+	expect(description).toContain(`Check the ${label} credential the node uses: its ${fields.join(' and ')} must be what the API at the URL field accepts.`);
 	for (const field of fields) expect(credentialLabels(provider.credentialType)).toContain(field);
 	expect(description).not.toMatch(/base URL/i);
 });
@@ -77,7 +77,7 @@ test('HTTP Async Job: an address the node cannot reach names its URL field, not 
 	await sim.stop();
 	try {
 		const { outputs } = await runAction(sim, { provider: httpReplicate, action: 'create', input: [{ prompt: 'x' }], continueOnFail: true, parameters: { options: { requestsPerSecond: 100 } } });
-		expect(outputs.Job[0].json).toMatchObject({ error: expect.stringMatching(/could not create the job: the connection was refused/), errorDescription: expect.stringContaining("Check that the node's URL field is right and reachable from n8n") });
+		expect(outputs.Job[0].json).toMatchObject({ error: expect.stringMatching(/could not create the job: the connection was refused/), errorDescription: expect.stringContaining('Check that the URL field is right and reachable from n8n') });
 	} finally {
 		sim = await startSimulators({ port: Number(port) });
 	}

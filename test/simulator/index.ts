@@ -34,8 +34,8 @@ export function pointedAtSimulators<T>(workflow: T, simulators: Pick<ProviderSim
 	return JSON.parse(text) as T;
 }
 
-/** Starts the simulator of every provider on 127.0.0.1 (a free port unless one is given). */
-export async function startSimulators(options: { port?: number; speed?: number } = {}): Promise<ProviderSimulators> {
+/** Starts the simulator of every provider on 127.0.0.1 (or another loopback `host`; a free port unless one is given). */
+export async function startSimulators(options: { port?: number; speed?: number; host?: string } = {}): Promise<ProviderSimulators> {
 	const server = new SimulatorServer({ speed: options.speed });
 	// One line per provider: its simulator, registered under its own path prefix.
 	const aetherForge = server.register(new AetherForgeSimulator(server));
@@ -43,7 +43,7 @@ export async function startSimulators(options: { port?: number; speed?: number }
 	const tensorArt = server.register(new TensorArtSimulator(server));
 	const replicate = server.register(new ReplicateSimulator(server));
 	const fal = server.register(new FalSimulator(server));
-	await server.start(options.port);
+	await server.start(options.port, options.host);
 	return {
 		server,
 		aetherForge,
