@@ -54,11 +54,13 @@ export class AetherForgeApi implements ICredentialType {
 			},
 			{
 				// Rules can only fail a test: an answer without AetherForge's "detail" (a web page, another API, a 5xx page) fails.
+				// Every status is an answer here (an accepted key gets 404), so the rule cannot tell a 5xx from a web page: it names both.
 				type: 'responseSuccessBody',
 				properties: {
 					key: 'detail',
 					value: undefined,
-					message: 'The base URL did not answer as AetherForge does: check it (the default is https://api.aetherforgeai.com), or try again later if AetherForge is down',
+					message:
+						'The Base URL answered, but not as the AetherForge API does: either a server error (HTTP 5xx: try again later), or a page that is not the API (a web page where JSON was expected: set the Base URL to https://api.aetherforgeai.com, or a proxy of it)',
 				},
 			},
 		],

@@ -2,6 +2,8 @@ import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodePrope
 
 import { authorizationHeader } from '../nodes/shared/authorization';
 
+const SERVER_ERRORS: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+
 export class PixxelApi implements ICredentialType {
 	name = 'pixxelApi';
 
@@ -56,12 +58,24 @@ export class PixxelApi implements ICredentialType {
 				properties: { value: 403, message: 'Pixxel rejected this API key (or it has no access to any project)' },
 			},
 			{
+				type: 'responseCode',
+				properties: { value: 404, message: 'The Base URL answered 404 Not Found: it is probably not the Pixxel API. Set it to https://api.pixxel.space (or a proxy of it), without /v0' },
+			},
+			// Without these n8n shows only the status text ("Internal Server Error").
+			...Object.entries(SERVER_ERRORS).map(([code, text]) => ({
+				type: 'responseCode',
+				properties: {
+					value: Number(code),
+					message: `The Base URL answered ${code} (${text}): the server failed, not the API key. Try again later; if it lasts, check the Base URL (the default is https://api.pixxel.space)`,
+				},
+			})),
+			{
 				// Rules can only fail a test: a success without the workflow list (a web page at the base URL) fails.
 				type: 'responseSuccessBody',
 				properties: {
 					key: 'workflows',
 					value: undefined,
-					message: 'The base URL did not answer as Pixxel does: check it (the default is https://api.pixxel.space), without /v0',
+					message: "The Base URL answered, but not with the Pixxel API's JSON (a web page?): it is probably not the API's address. Set it to https://api.pixxel.space (or a proxy of it), without /v0",
 				},
 			},
 		] as ICredentialTestRequest['rules'],

@@ -106,7 +106,9 @@ export class TensorArtApi implements ICredentialType {
 				properties: {
 					key: 'model.id',
 					value: undefined,
-					message: 'The endpoint did not answer as Tensor.Art does for an accepted credential: check the endpoint (or the custom URL, without /v1), or try again later if Tensor.Art is down',
+					// Every status is an answer here (TAMS refuses with 404 and a code), so a 5xx and a web page are named together.
+					message:
+						'The Endpoint answered, but not as Tensor.Art does for an accepted credential: either a server error (HTTP 5xx: try again later), or a page that is not the API (a web page where JSON was expected: check the Endpoint, or the Custom URL without /v1)',
 				},
 			},
 		],

@@ -39,17 +39,22 @@ function shortId(id: unknown): string {
 	return text.length > 20 ? `${text.slice(0, 8)}…${text.slice(-6)}` : text;
 }
 
-async function main() {
+/** The command to try after the demo: the same examples in a real n8n editor. */
+export const NEXT_STEP =
+	'Next: `npm run n8n` opens these examples in a real n8n editor on http://localhost:5678, against the same simulator\n(its first run installs Node 24 and n8n into ~/.cache: about 11 minutes, 3 GB).';
+
+/** Runs the examples (all by default) and prints what each job did, then the next step; resolves to the number that failed. */
+export async function runDemo(print: (line: string) => void = console.log, files = exampleFiles()): Promise<number> {
 	const simulators = await startSimulators();
-	console.log(`Provider simulator on ${simulators.server.url}\n`);
+	print(`Provider simulator on ${simulators.server.url}\n`);
 	let failures = 0;
-	for (const file of exampleFiles()) {
+	for (const file of files) {
 		// Addresses of real APIs in node parameters (the HTTP Async Job example) go to the simulator too.
 		const workflow = pointedAtSimulators(JSON.parse(readFileSync(path.join(examplesDir, file), 'utf8')) as WorkflowJson & { name: string }, simulators);
 		const started = Date.now();
 		const { run, error } = await runWorkflow(workflow, { credentials: simulators.credentials });
 		const seconds = ((Date.now() - started) / 1000).toFixed(1);
-		console.log(`${workflow.name}  (${file}, ${seconds} s)${error ? `\n  FAILED: ${error.message}` : ''}`);
+		print(`${workflow.name}  (${file}, ${seconds} s)${error ? `\n  FAILED: ${error.message}` : ''}`);
 		if (error) failures++;
 		// One row per run of a node (Get Job in a Wait loop runs several times), in the order they ran.
 		const steps: Array<{ startTime: number; rows: string[][] }> = [];
@@ -68,10 +73,11 @@ async function main() {
 		}
 		steps.sort((a, b) => a.startTime - b.startTime);
 		const rows = [['node', 'provider', 'job id', 'status', 'progress', 'outputs'], ...steps.flatMap((step) => step.rows)];
-		console.log(table(rows) + '\n');
+		print(table(rows) + '\n');
 	}
 	await simulators.stop();
-	process.exit(failures > 0 ? 1 : 0);
+	print(NEXT_STEP);
+	return failures;
 }
 
 /** n8n's own nodes worth a row: where an IF sent the items, how long a Wait node waited. */
@@ -98,4 +104,4 @@ function jobRow(label: string, { json, ...item }: INodeExecutionData): string[] 
 	];
 }
 
-void main();
+if (require.main === module) void runDemo().then((failures) => process.exit(failures > 0 ? 1 : 0));

@@ -8,7 +8,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } 
 
 import { binaryItem, runWorkflow } from './harness/engine';
 import type { ProviderCase } from './harness/providerCases';
-import { PROVIDERS, aetherForge, pixxel, tensorArt } from './harness/providerCases';
+import { HTTP_NODE_CASES, PROVIDERS, aetherForge, pixxel, tensorArt } from './harness/providerCases';
 import { singleNodeWorkflow } from './harness/workflows';
 import type { ProviderSimulators } from './simulator';
 import { startSimulators } from './simulator';
@@ -217,6 +217,22 @@ test.each(CASES)('$name', async ({ provider, parameters, items, field, rule, goo
 	// Nothing was sent for the bad item.
 	expect(sim.server.log.filter((entry) => entry.prefix === provider.prefix)).toHaveLength(goodRequests);
 });
+
+test.each([...PROVIDERS, ...HTTP_NODE_CASES].map((provider) => [provider.name, provider] as const))(
+	'%s Get Job: the default Job ID on an item without "jobId" says so and lists the fields the item has',
+	async (_name, provider) => {
+		const good = provider.existingJob(sim, FINISHED);
+		const { jobId: _jobId, ...withoutJobId } = good;
+		const workflow = singleNodeWorkflow(provider.nodeType ?? provider.name, { ...provider.parameters('get', sim), jobId: '={{ $json.jobId }}' });
+		workflow.nodes[0].onError = 'continueRegularOutput';
+		const { outputs } = await runWorkflow(workflow, { credentials: sim.credentials, input: [good, { ...withoutJobId, id: 'abc', status: 'done' }] });
+		const [, bad] = outputs.Job;
+		expect(bad.json.error).toBe('"Job ID" of item 1 is empty: it reads "jobId" of the input item, which has no "jobId" field');
+		expect(bad.json.errorDescription).toBe(
+			`Its fields: ${Object.keys(withoutJobId).concat('id', 'status').join(', ')}. Set "Job ID" to the field that holds it (e.g. {{ $json.id }}), or run this node after one that outputs "jobId", such as Create Job.`,
+		);
+	},
+);
 
 describe('a base URL that is not http(s) stops before any request, naming the credential field and the rule', () => {
 	const withBaseUrl = (provider: ProviderCase, url: string): Record<string, ICredentialDataDecryptedObject> => {

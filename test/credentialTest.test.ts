@@ -88,7 +88,8 @@ test('the failures name what to check', async () => {
 	sim.server.injectFault({ prefix: '/tams', times: 1, fault: FAULTS[1][1] });
 	expect(await testCredential('tensorArtApi', sim.credentials.tensorArtApi)).toEqual({
 		status: 'Error',
-		message: 'The endpoint did not answer as Tensor.Art does for an accepted credential: check the endpoint (or the custom URL, without /v1), or try again later if Tensor.Art is down',
+		message:
+			'The Endpoint answered, but not as Tensor.Art does for an accepted credential: either a server error (HTTP 5xx: try again later), or a page that is not the API (a web page where JSON was expected: check the Endpoint, or the Custom URL without /v1)',
 	});
 	sim.server.injectFault({ prefix: '/aetherforge', times: 1, fault: FAULTS[2][1] });
 	expect(await testCredential('aetherForgeApi', sim.credentials.aetherForgeApi)).toEqual({
@@ -98,7 +99,26 @@ test('the failures name what to check', async () => {
 	sim.server.injectFault({ prefix: '/pixxel', times: 1, fault: FAULTS[1][1] });
 	expect(await testCredential('pixxelApi', sim.credentials.pixxelApi)).toEqual({
 		status: 'Error',
-		message: 'The base URL did not answer as Pixxel does: check it (the default is https://api.pixxel.space), without /v0',
+		message: "The Base URL answered, but not with the Pixxel API's JSON (a web page?): it is probably not the API's address. Set it to https://api.pixxel.space (or a proxy of it), without /v0",
+	});
+});
+
+describe.each(CASES)('$type: a server error, or a web page where JSON is due, is named as such', (credential) => {
+	const own = () => credential.withBaseUrl(String(sim.credentials[credential.type].baseUrl ?? sim.credentials[credential.type].customUrl));
+	const address = credential.type === 'tensorArtApi' ? 'Endpoint' : 'Base URL';
+
+	test.each([500, 502, 503])('%s', async (status) => {
+		sim.server.injectFault({ prefix: credential.prefix, times: 1, fault: { kind: 'status', status, rawBody: 'Internal Server Error', headers: { 'content-type': 'text/plain' } } });
+		const { message } = await testCredential(credential.type, own());
+		// Pixxel's test sees the status; the others take every status as an answer (their accepted or refused keys get 404) and name both causes.
+		expect(message).toMatch(credential.type === 'pixxelApi' ? new RegExp(`^The Base URL answered ${status} \\(`) : new RegExp(`^The ${address} answered, but not as .*a server error \\(HTTP 5xx: try again later\\)`));
+	});
+
+	test('an HTML page answered with 200', async () => {
+		sim.server.injectFault({ prefix: credential.prefix, times: 1, fault: FAULTS[1][1] });
+		const { message } = await testCredential(credential.type, own());
+		expect(message).toMatch(new RegExp(`^The ${address} answered, but not .*web page`));
+		expect(message).toMatch(/not the API/);
 	});
 });
 

@@ -184,7 +184,9 @@ const ROWS: Row[] = [
 		// The key is revoked once the first item's first request is answered.
 		arm: inject(({ sim, provider }) => ({ kind: 'rewrite', rewrite: (body) => (provider.revokeKey(sim), body) })),
 		expected: ({ provider, action }) => {
-			const rejected: Outcome = { error: /could not/, description: new RegExp(`Check the ${provider.displayName.replace('.', '\\.')} credential`) };
+			// The HTTP Async Job node names the generic credential it uses (Bearer Auth, Header Auth), not its API's host.
+			const credential = provider.nodeType ? '(Bearer|Header) Auth' : provider.displayName.replace('.', '\\.');
+			const rejected: Outcome = { error: /could not/, description: new RegExp(`Check the ${credential} credential`) };
 			// A wait's next check of the first job meets the revoked key too.
 			return action === 'wait' ? [rejected, rejected] : [RECOVERS, rejected];
 		},

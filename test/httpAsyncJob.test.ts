@@ -232,6 +232,7 @@ describe('authentication', () => {
 	test('None sends no credential', async () => {
 		const result = await run({ ...create, authentication: 'none', statusUrl: `${sim.server.baseUrl(sim.replicate)}/v1/predictions/{{jobId}}` }, {}, [{}]);
 		expect(result.error?.httpCode).toBe('401');
+		expect(result.error?.description).toContain("set the node's Authentication field");
 		expect(sim.server.log[0].headers.authorization).toBeUndefined();
 	});
 });
@@ -251,6 +252,23 @@ describe('settings are checked before the first request, naming item and field',
 		const result = await run({ ...create, ...change, operation: 'createJob' }, credentials);
 		expect(result.error?.message).toMatch(message);
 		expect(sim.server.log).toHaveLength(0);
+	});
+
+	test.each(['getJob', 'waitForJob'])('%s: a fixed Status URL without {{jobId}} would read one job for every item, and is refused', async (operation) => {
+		const { status, credentials } = httpApiSettings(sim, 'replicate');
+		const fixed = `${sim.server.baseUrl(sim.replicate)}/v1/predictions/abc`;
+		const result = await run({ ...status, statusUrl: fixed, operation, jobId: '={{ $json.jobId }}' }, credentials, [{ jobId: 'abc' }]);
+		expect(result.error?.message).toBe('"Status URL" of item 0 must hold {{jobId}} where the job ID goes, or every item would look up the same job');
+		expect(sim.server.log).toHaveLength(0);
+	});
+
+	test("Get Job takes a Status URL expression that builds each item's own address", async () => {
+		scriptNext('replicate', { queueMs: 0, runMs: 60_000 });
+		const { create, status, credentials } = httpApiSettings(sim, 'replicate');
+		const created = await run({ ...create, operation: 'createJob' }, credentials);
+		const jobId = created.outputs.Job[0].json.jobId as string;
+		const result = await run({ ...status, statusUrl: `={{ "${sim.server.baseUrl(sim.replicate)}/v1/predictions/" + $json.jobId }}`, operation: 'getJob', jobId: '={{ $json.jobId }}' }, credentials, [{ jobId }]);
+		expect(result.outputs.Job[0].json).toMatchObject({ jobId, done: false });
 	});
 
 	test('a second item with a bad URL fails alone, with Continue On Fail', async () => {

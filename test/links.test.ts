@@ -146,7 +146,7 @@ describe('the link policy', () => {
 	])('%s is refused, naming the host and never the query', async (url, reason) => {
 		const { error, description, jobId } = await downloadError(url);
 		expect(error).toBe(`Could not download output 1 of job ${jobId}: ${reason}`);
-		expect(description).toMatch(/base URL/);
+		expect(description).toMatch(/check the Endpoint \(or its Custom URL\) in the Tensor\.Art credential/);
 		expect(`${error} ${description}`).not.toContain('s3cr3t');
 	});
 

@@ -95,3 +95,43 @@ test("Pixxel's project list offers the API key's project, with its workflows", a
 	const none = await runListSearch(node, 'searchProjects', { credentials: sim.credentials, filter: 'no such project' });
 	expect(none.results).toEqual([]);
 });
+
+describe('Wait Settings left unset show the values in use, in a notice that is never saved', () => {
+	/** The text of the notices n8n shows for a node with these parameters (n8n's own display rules). */
+	function noticesShown(nodeType: string, parameters: IDataObject): string[] {
+		const workflow = createWorkflow(singleNodeWorkflow(nodeType, parameters));
+		const node = workflow.getNode('Job')!;
+		const { description } = workflow.nodeTypes.getByNameAndVersion(node.type, 1) as INodeType;
+		const values = NodeHelpers.getNodeParameters(description.properties, node.parameters, true, false, node, description)!;
+		return description.properties.filter((property) => property.type === 'notice' && NodeHelpers.displayParameter(values, property, node, description)).map((property) => property.displayName);
+	}
+	const IN_USE: Array<[string, IDataObject, string]> = [
+		['tensorArt', { resource: 'job' }, 'first check after 3 s, later ones further apart, up to every 30 s, for at most 20 min'],
+		['pixxel', {}, 'first check after 30 s, later ones further apart, up to every 10 min, for at most 2 h'],
+		['aetherForge', {}, 'first check after 2 s, later ones further apart, up to every 15 s, for at most 10 min'],
+		['httpAsyncJob', {}, 'first check after 2 s, later ones further apart, up to every 30 s, for at most 30 min'],
+	];
+
+	test.each(IN_USE)('%s: Wait For Job and Create with Wait for Completion', (nodeType, base, inUse) => {
+		const stated = `Unless changed under Wait Settings: ${inUse}; then the node stops with an error. A failed job is output for an IF to route.`;
+		expect(noticesShown(nodeType, { ...base, operation: 'waitForJob' })).toEqual([stated]);
+		expect(noticesShown(nodeType, { ...base, operation: 'createJob', waitForCompletion: true })).toEqual([stated]);
+		expect(noticesShown(nodeType, { ...base, operation: 'createJob' })).toEqual([]);
+	});
+
+	test.each(IN_USE)('%s: the values stated are the defaults of the Wait Settings fields', (nodeType, base, inUse) => {
+		const { properties } = (createWorkflow(singleNodeWorkflow(nodeType, base)).nodeTypes.getByNameAndVersion(nodeTypeName(nodeType), 1) as INodeType).description;
+		const fields = properties.find((property) => property.name === 'waitSettings')!.options as Array<{ name: string; default: number }>;
+		const value = (name: string) => fields.find((field) => field.name === name)!.default;
+		const shown = (amount: number, unit: 's' | 'min') => (amount >= 60 && amount % 60 === 0 ? `${amount / 60} ${unit === 's' ? 'min' : 'h'}` : `${amount} ${unit}`);
+		expect(inUse).toBe(`first check after ${shown(value('pollInterval'), 's')}, later ones further apart, up to every ${shown(value('maxInterval'), 's')}, for at most ${shown(value('timeout'), 'min')}`);
+	});
+
+	test('a saved workflow holds no notice', () => {
+		const workflow = createWorkflow(singleNodeWorkflow('tensorArt', { resource: 'job', operation: 'waitForJob' }));
+		const node = workflow.getNode('Job')!;
+		const { description } = workflow.nodeTypes.getByNameAndVersion(node.type, 1) as INodeType;
+		const saved = NodeHelpers.getNodeParameters(description.properties, node.parameters, false, false, node, description)!;
+		expect(Object.keys(saved)).not.toContain('waitDefaultsNotice');
+	});
+});

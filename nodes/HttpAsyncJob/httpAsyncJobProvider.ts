@@ -18,11 +18,11 @@ import { apiSettings } from './apiParameters';
 export const HTTP_WAIT_DEFAULTS: WaitDefaults = { pollIntervalSeconds: 2, maxIntervalSeconds: 30, timeoutMinutes: 30, requestsPerSecond: 5 };
 
 /** n8n's generic credential types, as its HTTP Request node offers them: what each keeps secret, and how a request carries it where n8n's type does not apply it. */
-export const CREDENTIALS: Record<string, { name: string; secretFields: string[] }> = {
-	httpHeaderAuth: { name: 'Header Auth', secretFields: ['value'] },
-	httpBearerAuth: { name: 'Bearer Auth', secretFields: ['token'] },
-	httpQueryAuth: { name: 'Query Auth', secretFields: ['value'] },
-	httpBasicAuth: { name: 'Basic Auth', secretFields: ['password'] },
+export const CREDENTIALS: Record<string, { name: string; secretFields: string[]; checkedFields: string }> = {
+	httpHeaderAuth: { name: 'Header Auth', secretFields: ['value'], checkedFields: 'Name and Value' },
+	httpBearerAuth: { name: 'Bearer Auth', secretFields: ['token'], checkedFields: 'Bearer Token' },
+	httpQueryAuth: { name: 'Query Auth', secretFields: ['value'], checkedFields: 'Name and Value' },
+	httpBasicAuth: { name: 'Basic Auth', secretFields: ['password'], checkedFields: 'User and Password' },
 };
 
 export const JOB_ID = '{{jobId}}';
@@ -171,7 +171,11 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 		credentialOrigins: () => credentialOrigins,
 		credentialOriginsOption: CREDENTIAL_HOSTS,
 		addressField: `the ${addressField} field`,
-		credentialAdvice: () => `Check the ${displayName} credential: its key must be one the API at the ${addressField} field accepts.`,
+		// The generic credentials have no base URL: the advice names the credential kind and its own fields.
+		credentialAdvice: () =>
+			credentialType
+				? `Check the ${CREDENTIALS[credentialType].name} credential the node uses: its ${CREDENTIALS[credentialType].checkedFields} must be what the API at the ${addressField} field accepts.`
+				: `${displayName} asks for a credential: set the node's Authentication field to the kind it takes.`,
 
 		authenticate(credentials, options) {
 			if (credentialType === 'httpQueryAuth') return { ...options, qs: { ...options.qs, [String(credentials.name)]: credentials.value } };
@@ -230,7 +234,7 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 		readError(statusCode, body): ProviderErrorInfo {
 			const message = errorMessageOf(body) ?? `HTTP ${statusCode}`;
 			if (statusCode === 401 || statusCode === 403) return { message, problem: 'credentials' };
-			if (statusCode === 404) return { message, problem: 'notFound', description: 'Check the URL and the job ID.' };
+			if (statusCode === 404) return { message, problem: 'notFound', description: addressField === 'URL' ? 'Check the URL field.' : 'Check the Status URL field and the Job ID.' };
 			if (statusCode === 429) return { message, problem: 'rateLimited' };
 			if (statusCode >= 500) return { message, problem: 'unavailable' };
 			return { message, problem: 'invalidInput' };

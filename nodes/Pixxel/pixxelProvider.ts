@@ -267,6 +267,6 @@ export function parseReply<T extends z.ZodTypeAny>(node: INode, schema: T, body:
 	const issue = parsed.error.issues[0];
 	throw new NodeOperationError(node, `Pixxel answered with ${what} this node cannot read: field "${issue.path.join('.') || '(root)'}" ${issue.message.toLowerCase()}`, {
 		itemIndex,
-		description: 'The API may have changed, or the base URL in the Pixxel credential may point at something that is not the Pixxel API.',
+		description: 'The API may have changed, or the Base URL in the Pixxel credential may point at something that is not the Pixxel API.',
 	});
 }

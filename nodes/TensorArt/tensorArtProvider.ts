@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { JobError, JobStatus, LinkOutput } from '../shared/JobItem';
 import { formatFromUrl, toIsoTime } from '../shared/JobItem';
 import type { JobProvider, ProviderErrorInfo } from '../shared/JobProvider';
-import { checkedText, invalidValue } from '../shared/parameters';
+import { checkedText, invalidValue, parameterOfItem } from '../shared/parameters';
 import { credentialAdvice, credentialProblem, tamsBaseUrl } from './tamsAuth';
 
 /**
@@ -110,6 +110,7 @@ export const tensorArtProvider: JobProvider = {
 	baseUrl: tamsBaseUrl,
 	credentialProblem,
 	credentialAdvice,
+	addressField: 'the Endpoint (or its Custom URL) in the Tensor.Art credential',
 	// Official clients poll every 5 s for up to 10–20 min. TAMS allows 5 requests per second per
 	// app; 4 leaves room for other calls with the same app.
 	waitDefaults: { pollIntervalSeconds: 3, maxIntervalSeconds: 30, timeoutMinutes: 20, requestsPerSecond: 4 },
@@ -190,7 +191,7 @@ export const tensorArtProvider: JobProvider = {
  * it is refused with that reason rather than sent as a different id.
  */
 export function readTamsId(fn: IExecuteFunctions, name: string, itemIndex: number, displayName: string): string {
-	const value = fn.getNodeParameter(name, itemIndex, '') as unknown;
+	const value = parameterOfItem(fn, name, itemIndex, displayName);
 	if (typeof value === 'number' && !Number.isSafeInteger(value)) {
 		throw new NodeOperationError(fn.getNode(), `The ${displayName} ${value} of item ${itemIndex} is not a Tensor.Art ID`, {
 			itemIndex,

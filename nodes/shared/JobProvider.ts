@@ -115,7 +115,7 @@ export interface JobProvider {
 	credentialOrigins?(credentials: ICredentialDataDecryptedObject): string[];
 	/** The option where the user lists more hosts for the credential, named in a refusal. */
 	credentialOriginsOption?: string;
-	/** Where the user sets the API's address, for hints: by default the base URL in the credential. */
+	/** Where the user sets the API's address, for hints: by default the Base URL in the credential. */
 	addressField?: string;
 	/** What to check in the credential when the provider refuses it; by default the API key and base URL. */
 	credentialAdvice?(credentials: ICredentialDataDecryptedObject): string;

@@ -150,6 +150,17 @@ export const waitForCompletionProperty: INodeProperties = {
  * two intervals alone: they shape its `nextCheckInSeconds`.
  */
 export function waitProperties(defaults: WaitDefaults, createOperations: string[]): INodeProperties[] {
+	// n8n shows an unset collection as "No properties": a notice above it says the values in use (a notice is never saved).
+	const { pollIntervalSeconds, maxIntervalSeconds, timeoutMinutes } = defaults;
+	const intervals = `first check after ${seconds(pollIntervalSeconds)}, later ones further apart, up to every ${seconds(maxIntervalSeconds)}`;
+	const notice = (text: string, show: NonNullable<INodeProperties['displayOptions']>['show']): INodeProperties => ({
+		displayName: text,
+		name: 'waitDefaultsNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	});
+	const waitNotice = `Unless changed under Wait Settings: ${intervals}, for at most ${minutes(timeoutMinutes)}; then the node stops with an error. A failed job is output for an IF to route.`;
 	const collection = {
 		displayName: 'Wait Settings',
 		name: 'waitSettings',
@@ -166,11 +177,17 @@ export function waitProperties(defaults: WaitDefaults, createOperations: string[
 	};
 	return [
 		{ ...waitForCompletionProperty, displayOptions: { show: { operation: createOperations } } },
+		notice(waitNotice, { operation: [WAIT_FOR_JOB] }),
 		{ ...collection, displayOptions: { show: { operation: [WAIT_FOR_JOB] } } },
+		notice(waitNotice, { operation: createOperations, waitForCompletion: [true] }),
 		{ ...collection, displayOptions: { show: { operation: createOperations, waitForCompletion: [true] } } },
+		notice(`Unless changed under Next Check Schedule: nextCheckInSeconds follows the schedule of a wait, ${intervals}.`, { operation: [GET_JOB] }),
 		{ ...nextCheckSchedule, displayOptions: { show: { operation: [GET_JOB] } } },
 	];
 }
+
+const seconds = (value: number) => (value >= 60 && value % 60 === 0 ? `${value / 60} min` : `${value} s`);
+const minutes = (value: number) => (value >= 60 && value % 60 === 0 ? `${value / 60} h` : `${value} min`);
 
 /** Options every job action has. */
 export function jobOptionsProperty({ requestsPerSecond }: WaitDefaults, jobOperations: string[]): INodeProperties {

@@ -35,7 +35,29 @@ export function checkedText(node: INode, value: unknown, field: string, itemInde
 
 /** Reads a text parameter that must not be empty. */
 export function requiredString(fn: IExecuteFunctions, name: string, itemIndex: number, displayName: string): string {
-	return checkedText(fn.getNode(), fn.getNodeParameter(name, itemIndex, ''), displayName, itemIndex);
+	return checkedText(fn.getNode(), parameterOfItem(fn, name, itemIndex, displayName), displayName, itemIndex);
+}
+
+/**
+ * A parameter's value for an item. Where it is an expression reading one field of the input item
+ * (Job ID's default `{{ $json.jobId }}`) and the item has no such field, the error says so and
+ * lists the fields the item has, rather than calling the value undefined.
+ */
+export function parameterOfItem(fn: IExecuteFunctions, name: string, itemIndex: number, displayName: string): unknown {
+	const value = fn.getNodeParameter(name, itemIndex, '') as unknown;
+	if (value !== undefined && value !== null && value !== '') return value;
+	const field = /^=\s*\{\{\s*\$json\.([A-Za-z_$][\w$]*)\s*\}\}\s*$/.exec(String(fn.getNode().parameters[name] ?? ''))?.[1];
+	const item = fn.getInputData()[itemIndex]?.json;
+	if (field === undefined || item === undefined || field in item) return value;
+	const fields = Object.keys(item);
+	const has = fields.length === 0 ? 'It has no fields.' : `Its fields: ${fields.slice(0, 12).join(', ')}${fields.length > 12 ? ' …' : ''}.`;
+	throw invalidValue(
+		fn.getNode(),
+		itemIndex,
+		displayName,
+		`is empty: it reads "${field}" of the input item, which has no "${field}" field`,
+		`${has} Set "${displayName}" to the field that holds it (e.g. {{ $json.id }}), or run this node after one that outputs "${field}", such as Create Job.`,
+	);
 }
 
 /** Reads a text parameter that may be left empty (then undefined); anything but text is refused. */

@@ -27,6 +27,10 @@ export interface ErrorPlace {
 	addressField: string;
 }
 
+/** The field that holds the address `request` went to, as a hint names it: its own URL field or reply field, else the API's. */
+const addressOf = (place: ErrorPlace, request: ProviderRequest) =>
+	request.urlFromReply ? `the ${request.urlFromReply}` : request.urlField ? `the ${request.urlField} field` : place.addressField;
+
 /** The provider refused the request (4xx) or failed it (5xx) with an error reply. */
 export function apiError(
 	{ node, displayName, itemIndex }: ErrorPlace,
@@ -61,7 +65,7 @@ export function networkError(
 ): NodeApiError {
 	const { node, displayName, itemIndex } = place;
 	const reason = NETWORK_FAILURES[code ?? ''] ?? 'a network error occurred';
-	const description = jobNote ?? `Check that ${place.addressField} is right and reachable from n8n, then run the node again.`;
+	const description = jobNote ?? `Check that ${addressOf(place, request)} is right and reachable from n8n, then run the node again.`;
 	return new NodeApiError(
 		node,
 		// Neither under `code` nor in the message: NodeApiError would swap our message for its generic one.
@@ -96,7 +100,7 @@ export function malformedReplyError(
 		message: `${displayName} could not ${request.purpose}: the reply is not valid JSON (${summary})`,
 		description:
 			jobNote ??
-			`The reply stayed garbled after several tries. Check that ${place.addressField} points at the ${displayName} API.`,
+			`The reply stayed garbled after several tries. Check that ${addressOf(place, request)} points at the ${displayName} API.`,
 		itemIndex,
 		failure: { cause: 'temporarily-unavailable' },
 	});
@@ -111,7 +115,7 @@ export function redirectError(place: ErrorPlace, request: ProviderRequest, statu
 		{ location: shown },
 		{
 			message: `${displayName} could not ${request.purpose}: the server redirected to ${shown}`,
-			description: `Redirects are not followed, so the API key is never sent to another address. Set ${place.addressField} to the address the API really answers on.`,
+			description: `Redirects are not followed, so the API key is never sent to another address. Set ${addressOf(place, request)} to the address the API really answers on.`,
 			httpCode: String(statusCode),
 			itemIndex,
 			failure: { cause: 'configuration-invalid' },

@@ -79,7 +79,7 @@ export class ProviderTransport {
 		for (const origin of this.provider.credentialOrigins?.(credentials) ?? []) this.credentialOrigins.add(origin);
 		this.credentialAdvice =
 			this.provider.credentialAdvice?.(credentials) ??
-			`Check the ${this.provider.displayName} credential: the API key (and the base URL it is used with) must belong to an active account.`;
+			`Check the ${this.provider.displayName} credential: its API Key (used at its Base URL) must belong to an active account.`;
 		const ref = credentialType ? this.ctx.getNode().credentials?.[credentialType] : undefined;
 		// Handed to n8n with each request: without it n8n loads and decrypts the credential again every time.
 		const credentialsDecrypted = credentialType ? { id: ref?.id ?? '', name: ref?.name ?? '', type: credentialType, data: credentials } : undefined;
@@ -141,7 +141,7 @@ export class ProviderTransport {
 
 	/** Where the user sets the API's address, as hints name it. */
 	get addressField(): string {
-		return this.provider.addressField ?? `the base URL in the ${this.provider.displayName} credential`;
+		return this.provider.addressField ?? `the Base URL in the ${this.provider.displayName} credential`;
 	}
 
 	/** One request with the run's credential (or none, for an API without authentication), as n8n's helper answers it. */

@@ -2,8 +2,8 @@
 // the packed package is installed as a community package (as `npm run n8n` does, see
 // n8n-editor.mjs), a person signs in, adds each node of the package to a canvas from the
 // nodes panel, and sees its actions and its icon. The screenshot of that canvas is saved as
-// docs/editor.png (for the README; from 2.x). Then the scheduled Tensor.Art example, unmodified, is run
-// from the editor's "Execute workflow" button, which starts it at its Schedule Trigger.
+// docs/editor.png (for the README; from 2.x). Then every example `npm run n8n` imports is run
+// from the editor's "Execute workflow" button (the scheduled Tensor.Art one starts at its Schedule Trigger).
 //
 //   bash test/e2e/run.sh                    # with the other end-to-end tests
 //   N8N_E2E_TARBALL=pkg.tgz node --test test/e2e/editor.e2e.mjs
@@ -13,13 +13,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { engine, freePort } from './n8n-runner.mjs';
-import { ROOT, loadExamples } from './examples.mjs';
+import { PACKAGE_NAME, ROOT, loadExamples } from './examples.mjs';
 import { assertOutputsMatchSchema } from './itemSchema.mjs';
 import { startEditor } from './n8n-editor.mjs';
 
@@ -82,11 +82,16 @@ async function describeNodes(tgz) {
 				// n8n's nodes panel leaves Custom API Call out of the actions.
 				.flatMap((p) => p.options.filter((o) => o.value !== '__CUSTOM_API_CALL__').map((o) => o.action ?? o.name));
 			const icon = typeof d.icon === 'string' ? d.icon : d.icon?.light;
+			const codex = JSON.parse(readFileSync(path.join(pkgDir, file.replace(/\.js$/, '.json')), 'utf8'));
 			return {
 				type: `${pkg.name}.${d.name}`,
 				displayName: d.displayName,
 				description: d.description,
 				trigger: d.group.includes('trigger'),
+				// A word of what the node is for, as a person would search for it (the first of the codex's aliases).
+				purpose: codex.alias?.[0],
+				// n8n shows nodes of the codex category "AI" (but for agents) only in the panel's AI section.
+				aiSection: codex.categories?.includes('AI') ?? false,
 				actions: [...new Set(actions)].sort(),
 				// n8n serves a node's `file:` icon at /icons/<package>/<folder of the node file>/<file>
 				iconPath: `/icons/${pkg.name}/${path.posix.dirname(file)}/${icon.replace(/^file:/, '')}`,
@@ -242,6 +247,59 @@ async function editorTest(t, version) {
 		});
 	}
 
+	/** The search results of the open panel: does `name` come up for `term`, in the main results or (for AI nodes) the AI section? */
+	async function comesUp(term, node) {
+		await search.fill(term);
+		if (await itemNamed(node.displayName).first().waitFor({ timeout: 8000 }).then(() => true, () => false)) return 'search';
+		if (!node.aiSection) return false;
+		await search.fill('');
+		await itemNamed('AI').first().click();
+		await search.fill(term);
+		return (await itemNamed(node.displayName).first().waitFor({ timeout: 8000 }).then(() => true, () => false)) && 'AI section';
+	}
+	// The two + buttons that open the nodes panel for a next step: the panel's own, and the one after a node's output.
+	const plusButtons = {
+		'the panel button': () => page.locator('[data-test-id=node-creator-plus-button]'),
+		"the trigger's output": () => page.locator('[data-test-id=canvas-handle-plus]').first(),
+	};
+	// Words a person searched with for the generic node, beyond its name and first alias: it must come up in the main results.
+	const moreTerms = { 'HTTP Async Job': ['async', 'job', 'Replicate'] };
+
+	await t.test('every node comes up in the nodes panel for its name and a word of its purpose, from both + buttons', async () => {
+		const missing = [];
+		const found = [];
+		for (const [button, locate] of Object.entries(plusButtons)) {
+			for (const node of actionNodes) {
+				for (const term of [node.displayName, node.purpose, ...(moreTerms[node.displayName] ?? [])]) {
+					assert.ok(term, `${node.displayName} has a word of its purpose (the first alias of its codex)`);
+					await backToCanvas();
+					await locate().click();
+					await search.waitFor();
+					const where = await comesUp(term, node);
+					if (!where) missing.push(`${node.displayName} for "${term}" from ${button}`);
+					else if (where !== 'search' && (!node.aiSection || moreTerms[node.displayName])) missing.push(`${node.displayName} for "${term}" from ${button}: only in the ${where}`);
+					else found.push(`${node.displayName} for "${term}" (${where})`);
+				}
+			}
+		}
+		await backToCanvas();
+		t.diagnostic(`found: ${[...new Set(found)].join('; ')}`);
+		assert.deepEqual(missing, [], 'every search finds its node');
+	});
+
+	// n8n's Core section lists the nodes of its codex subcategory Helpers, HTTP Request among them.
+	await t.test('HTTP Async Job is listed beside HTTP Request, in the Core section', async () => {
+		const node = actionNodes.find((n) => n.displayName === 'HTTP Async Job');
+		await backToCanvas();
+		await page.locator('[data-test-id=node-creator-plus-button]').click();
+		await search.waitFor();
+		await itemNamed('Core').first().click();
+		await itemNamed('HTTP Request').first().waitFor();
+		await itemNamed(node.displayName).first().waitFor();
+		await assertIcon(itemNamed(node.displayName).first(), node.iconPath, 'its icon shows there');
+		await backToCanvas();
+	});
+
 	const foundIn = {};
 	for (const node of actionNodes) {
 		await t.test(`${node.displayName}: found in the nodes panel, its actions listed, added to the canvas, icon shown`, async () => {
@@ -338,6 +396,14 @@ async function editorTest(t, version) {
 			assert.ok(await marked(projectId), 'the empty, required Project ID is marked as an issue');
 			assert.ok(!(await marked(operation)), 'a set Operation is not');
 		});
+		await inDetails(actionNodes.find((n) => n.displayName === 'Tensor.Art'), 'tensorart-wait', async (parameters) => {
+			// Wait Settings unset show "No properties": the notice above them says the values in use.
+			const toggle = parameters.filter({ has: page.locator('label', { hasText: /^Wait for Completion/ }) }).first();
+			await toggle.locator('.el-switch, [role=switch]').first().click();
+			const notice = page.getByText(/Unless changed under Wait Settings: first check after 3 s, later ones further apart, up to every 30 s, for at most 20 min/);
+			await notice.first().waitFor();
+			assert.ok(await notice.first().isVisible(), 'the values in use are shown above Wait Settings');
+		});
 		await inDetails(actionNodes.find((n) => n.displayName === 'AetherForge AI'), 'aetherforge', async (parameters) => {
 			const labels = await labelsOf(parameters);
 			t.diagnostic(`AetherForge labels: ${JSON.stringify(labels)}`);
@@ -377,28 +443,39 @@ async function editorTest(t, version) {
 		await page.keyboard.press('Escape');
 	});
 
-	await t.test('the scheduled Tensor.Art example, unmodified, runs from the editor', async () => {
-		await page.goto(`${editor.url}/workflow/exTensorArtScheduled`);
+	/** Opens the workflow, clicks "Execute workflow" and returns its execution once it has ended, read back through n8n's REST API. */
+	async function runFromEditor(workflowId) {
+		await page.goto(`${editor.url}/workflow/${workflowId}`);
 		const run = page.locator('[data-test-id=execute-workflow-button]');
 		await run.waitFor();
 		await run.click();
+		let execution;
+		await assertEventually(async () => {
+			execution = await page.evaluate(async (id) => {
+				const headers = { 'browser-id': localStorage.getItem('n8n-browserId') ?? '' };
+				const filter = encodeURIComponent(JSON.stringify({ workflowId: id }));
+				const list = await (await fetch(`/rest/executions?filter=${filter}`, { headers })).json();
+				const last = list.data.results[0];
+				if (!last || !last.stoppedAt) return null;
+				const exec = await (await fetch(`/rest/executions/${last.id}`, { headers })).json();
+				return { mode: exec.data.mode, status: exec.data.status, data: exec.data.data };
+			}, workflowId);
+			return execution !== null;
+		}, `${workflowId}: its execution ends`, 120_000);
+		const { parse } = createRequire(path.join(engine(version).dir, 'node_modules', 'n8n', 'package.json'))('flatted');
+		const data = parse(execution.data);
+		return { ...execution, runData: data.resultData.runData, error: data.resultData.error };
+	}
+
+	await t.test('the scheduled Tensor.Art example, unmodified, runs from the editor', async () => {
+		const execution = await runFromEditor('exTensorArtScheduled');
 		for (const name of ['Every morning', 'Generate image', 'Succeeded?', 'Use the image']) {
 			await canvasNode(name).locator('[data-test-id=canvas-node-status-success]').waitFor({ timeout: 60_000 });
 		}
 		assert.equal(await canvasNode('Handle the failure').locator('[data-test-id=canvas-node-status-success]').count(), 0, 'the failure branch did not run');
-		// The item the Tensor.Art node produced, read back through n8n's REST API.
-		const item = await page.evaluate(async () => {
-			const headers = { 'browser-id': localStorage.getItem('n8n-browserId') ?? '' };
-			const filter = encodeURIComponent(JSON.stringify({ workflowId: 'exTensorArtScheduled' }));
-			const list = await (await fetch(`/rest/executions?filter=${filter}`, { headers })).json();
-			const id = list.data.results[0].id;
-			const exec = await (await fetch(`/rest/executions/${id}`, { headers })).json();
-			return { mode: exec.data.mode, status: exec.data.status, data: exec.data.data };
-		});
-		assert.equal(item.status, 'success');
-		assert.equal(item.mode, 'manual');
-		const { parse } = createRequire(path.join(engine(version).dir, 'node_modules', 'n8n', 'package.json'))('flatted');
-		const runData = parse(item.data).resultData.runData;
+		assert.equal(execution.status, 'success');
+		assert.equal(execution.mode, 'manual');
+		const { runData } = execution;
 		const workflow = loadExamples().find((e) => e.workflow.id === 'exTensorArtScheduled').workflow;
 		assertOutputsMatchSchema('the editor run', workflow, (name) => runData[name]?.map((run) => run.data?.main ?? []));
 		const [job] = runData['Generate image'][0].data.main[0];
@@ -407,6 +484,22 @@ async function editorTest(t, version) {
 		assert.equal(job.json.done, true);
 		assert.ok(job.json.outputs[0].url.startsWith(editor.simulatorUrl), 'the image comes from the simulator');
 	});
+
+	// Every other example `npm run n8n` imports, as a person runs it: none may fail, and every job it started succeeded.
+	for (const { workflow } of loadExamples().filter((e) => e.workflow.id !== 'exTensorArtScheduled')) {
+		await t.test(`the example "${workflow.name}" runs from the editor`, async () => {
+			const execution = await runFromEditor(workflow.id);
+			assert.equal(execution.status, 'success', `${workflow.name}: ${JSON.stringify(execution.error?.message ?? execution.error)}`);
+			assertOutputsMatchSchema(`the editor run of ${workflow.id}`, workflow, (name) => execution.runData[name]?.map((run) => run.data?.main ?? []));
+			const jobs = workflow.nodes
+				.filter((n) => n.type.startsWith(`${PACKAGE_NAME}.`))
+				.flatMap((n) => (execution.runData[n.name] ?? []).flatMap((run) => (run.data?.main ?? []).flat()))
+				.map((item) => item.json)
+				.filter((json) => typeof json.status === 'string');
+			assert.ok(jobs.length > 0, `${workflow.name}: its nodes output jobs`);
+			for (const job of jobs) assert.notEqual(job.status, 'failed', `${workflow.name}: ${JSON.stringify(job.error)}`);
+		});
+	}
 }
 
 function escapeRe(s) {

@@ -15,8 +15,8 @@
 // run through a copy that differs only in that one node (a Manual Trigger with the same
 // name, id and position; see headlessCopy in examples.mjs), checked node by node here.
 //
-// The HTTP Async Job example holds the real APIs' addresses in its node parameters: it runs
-// with them pointed at the simulator (pointedAtSimulator). Beside the examples, the HTTP
+// Addresses of real APIs in the examples' node parameters (the HTTP Async Job example's) are
+// pointed at the simulator (examplesPointedAt, as the demo and `npm run n8n` do). Beside the examples, the HTTP
 // Async Job node runs against all five simulated APIs, set up as test/harness/httpAsyncJobSettings.ts
 // sets it up for the jest tests.
 import { test } from 'node:test';
@@ -25,7 +25,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { runN8n, engine } from './n8n-runner.mjs';
-import { PACKAGE_NAME, ROOT, exampleCredentials, headlessCopy, loadExamples, pointedAtSimulator, runsHeadless, startSimulator } from './examples.mjs';
+import { PACKAGE_NAME, ROOT, exampleCredentials, examplesPointedAt, headlessCopy, loadExamples, runsHeadless, startSimulator } from './examples.mjs';
 import { assertExecutionMatchesSchema, mismatches, normalizedJobSchema } from './itemSchema.mjs';
 
 const tarball = process.env.N8N_E2E_TARBALL;
@@ -214,8 +214,7 @@ async function runExamples(t, v) {
 		version: v,
 		tarball,
 		credentials,
-		// Examples holding real APIs' addresses in node parameters (the HTTP Async Job ones) are pointed at the simulator.
-		workflows: [...examples.map((e) => pointedAtSimulator(e.workflow, sim)), SCHEDULED_COPY, five.workflow, presets.workflow],
+		workflows: [...examplesPointedAt(sim).map((e) => e.workflow), SCHEDULED_COPY, five.workflow, presets.workflow],
 		execute: order,
 		keep: true, // binary data of 2.x is read from its store below; removed in t.after
 		timeoutMs: 180_000,

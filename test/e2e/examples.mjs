@@ -96,9 +96,18 @@ export function buildSimulator({ quiet = true } = {}) {
 
 let built = false;
 
-/** The workflow with the real APIs' addresses (the HTTP Async Job example's) pointed at this running simulator. */
+/**
+ * The workflow with every address of a real API the simulator plays (its `realApiBases`,
+ * such as the HTTP Async Job example's Replicate and fal.ai URLs) pointed at this running
+ * simulator, by the same function the demo uses (pointedAtSimulators in test/simulator).
+ */
 export function pointedAtSimulator(workflow, sim) {
 	return createRequire(import.meta.url)(SIMULATOR_JS).pointedAtSimulators(workflow, sim);
+}
+
+/** loadExamples(), each pointed at the running simulator: the examples as `npm run n8n` and the e2e tests import them. */
+export function examplesPointedAt(sim) {
+	return loadExamples().map(({ file, workflow }) => ({ file, workflow: pointedAtSimulator(workflow, sim) }));
 }
 
 /**

@@ -1,7 +1,7 @@
 // `npm run n8n`: a real n8n 2.x editor on http://localhost:5678 with this package installed
 // into a fresh user folder as a community package, the provider simulator running, the three
 // credentials the examples use created (pointing at the simulator) and the example workflows
-// imported. The instance owner is created from environment variables
+// imported, with the addresses of real APIs in their parameters pointed at the simulator too. The instance owner is created from environment variables
 // (N8N_INSTANCE_OWNER_MANAGED_BY_ENV), so there is no setup form: sign in with the e-mail
 // and password printed at start and the editor opens on the examples.
 //
@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createUserFolder, engine, freePort, importCredentials, importWorkflows, installTarball, n8nEnv } from './n8n-runner.mjs';
-import { PACKAGE_NAME, ROOT, exampleCredentials, loadExamples, startSimulator } from './examples.mjs';
+import { PACKAGE_NAME, ROOT, examplesPointedAt, exampleCredentials, startSimulator } from './examples.mjs';
 import { OWNER, bcryptHash, signIn, startQueueN8n, startServices } from './queue-cluster.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -94,7 +94,7 @@ export async function startEditor({ version = '2', port = 5678, tarball, keep = 
 
 		log(`installing ${path.basename(tarball)} into ${path.join(userFolder, '.n8n', 'nodes')}`);
 		await installTarball(userFolder, tarball);
-		const examples = loadExamples();
+		const examples = examplesPointedAt(sim);
 		const credentials = exampleCredentials(sim.credentials, examples);
 		await importCredentials(eng, userFolder, credentials, env);
 		const { names } = await importWorkflows(eng, userFolder, examples.map((e) => e.workflow), env);
@@ -134,7 +134,7 @@ export async function startQueueEditor({ port = 5678, tarball, log = () => {}, s
 	return await startWithSimulator(simulatorPort, log, async (sim, cleanups) => {
 		const services = await startServices({ log });
 		cleanups.push(() => services.stop());
-		const examples = loadExamples();
+		const examples = examplesPointedAt(sim);
 		const credentials = exampleCredentials(sim.credentials, examples);
 		log('installing the package for main and each worker, importing the credentials and examples');
 		const n8n = await startQueueN8n({ services, tarball, port, credentials, workflows: examples.map((e) => e.workflow), env: { EXECUTIONS_DATA_SAVE_ON_PROGRESS: 'true' }, log });
@@ -215,8 +215,8 @@ async function main(argv) {
   n8n ${engine(version).version} is running${queue ? ' in queue mode (main + 2 workers, Redis, PostgreSQL)' : ''}: ${editor.url}
   Sign in with  ${editor.owner.email}  /  ${editor.owner.password}
 
-  Community package: ${PACKAGE_NAME}. In the nodes panel (+), search "Tensor.Art", "Pixxel" or
-  "AetherForge".
+  Community package: ${PACKAGE_NAME}. In the nodes panel (+), search "Tensor.Art", "Pixxel",
+  "AetherForge" or "HTTP Async Job" (the generic node; also listed under Core, beside HTTP Request).
   Credentials, pointing at the provider simulator on ${editor.simulatorUrl}:
     ${editor.credentials.join(', ')}
   Example workflows (Overview):

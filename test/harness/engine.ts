@@ -74,7 +74,7 @@ export const credentialTypes = new Map(
 	[...loadClasses<ICredentialType>(packageJson.n8n.credentials), ...loadClasses<ICredentialType>(GENERIC_CREDENTIALS)].map((type) => [type.name, type]),
 );
 
-const ourNodeTypes = new Map(
+export const ourNodeTypes = new Map(
 	loadClasses<INodeType>(packageJson.n8n.nodes).map((type) => [nodeTypeName(type.description.name), type]),
 );
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { JobRef } from '../../shared/JobProvider';
 import type { JobRefReader } from '../../shared/operations';
-import { checkedText, invalidValue } from '../../shared/parameters';
+import { invalidValue, requiredString } from '../../shared/parameters';
 import type { ApiParameter } from '../apiParameters';
 import { apiSettings } from '../apiParameters';
 import { JOB_ID, checkedPath, checkedUrl, valueAt } from '../httpAsyncJobProvider';
@@ -23,7 +23,14 @@ export function jobRefOf(fn: IExecuteFunctions, itemIndex: number, jobId: string
 	return { jobId, address };
 }
 
-export const readJobRef: JobRefReader = (fn, itemIndex) => jobRefOf(fn, itemIndex, checkedText(fn.getNode(), fn.getNodeParameter('jobId', itemIndex, ''), 'Job ID', itemIndex));
+export const readJobRef: JobRefReader = (fn, itemIndex) => {
+	// A fixed Status URL without {{jobId}} would look up the same job for every item (an expression may build each item's own).
+	const template = fn.getNode().parameters.statusUrl;
+	if (typeof template === 'string' && !template.startsWith('=') && !template.includes(JOB_ID)) {
+		throw invalidValue(fn.getNode(), itemIndex, 'Status URL', `must hold ${JOB_ID} where the job ID goes, or every item would look up the same job`, 'For example https://api.example.com/v1/jobs/{{jobId}}, or build each item\'s address with an expression.');
+	}
+	return jobRefOf(fn, itemIndex, requiredString(fn, 'jobId', itemIndex, 'Job ID'));
+};
 
 /**
  * Checks, before a create is sent, that its job can be addressed afterwards: a Status URL Path,
