@@ -76,7 +76,8 @@ export class ProviderClient {
 
 	private readonly sleeper: Sleeper;
 
-	private readonly transport: ProviderTransport;
+	/** The run's one door to the provider, which its downloads share to carry the credential where the provider allows. */
+	readonly transport: ProviderTransport;
 
 	constructor(
 		private readonly ctx: ApiContext,
@@ -88,11 +89,6 @@ export class ProviderClient {
 		this.requestsPerSecond = options.requestsPerSecond ?? provider.waitDefaults.requestsPerSecond;
 		this.budget = new RequestBudget(this.requestsPerSecond);
 		this.transport = new ProviderTransport(ctx, provider, options.requestTimeoutMs);
-	}
-
-	/** The credential's base URL, once the first request has read and checked it. */
-	get baseUrl(): string | undefined {
-		return this.transport.baseUrl;
 	}
 
 	async sleep(ms: number): Promise<void> {

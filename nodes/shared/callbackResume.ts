@@ -195,7 +195,7 @@ export function outputOnResume(fn: IWebhookFunctions, provider: JobProvider, opt
 	return async (job: NormalizedJob, itemIndex: number, client: ProviderClient): Promise<INodeExecutionData> => {
 		try {
 			checkFinishedJob(fn, job, settings, itemIndex);
-			transfers ??= new Transfers(fn, () => client.baseUrl, options.maxParallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS);
+			transfers ??= new Transfers(fn, client.transport, options.maxParallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS);
 			return await toOutputItem({ transfers }, job, itemIndex, options);
 		} catch (error) {
 			return continuesOnFail ? { json: errorJson(error) } : { json: job as unknown as IDataObject };

@@ -5,7 +5,7 @@ import type { NormalizedJob } from './JobItem';
 import { isLinkOutput } from './JobItem';
 import type { CheckedLink, LinkPolicy } from './linkPolicy';
 import { MAX_REDIRECTS, addressKind, checkLink, linkHost, n8nResolver, normalizedHost } from './linkPolicy';
-import { runTransport } from './transport';
+import type { ProviderTransport } from './transport';
 
 /** A response body as n8n's HTTP helper hands it over with `encoding: 'stream'`. */
 type BodyStream = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
@@ -32,8 +32,11 @@ export class Transfers {
 	constructor(
 		/** A webhook's context too: a callback resumes a waiting execution with the jobs' outputs. */
 		private readonly fn: IExecuteFunctions | IWebhookFunctions,
-		/** The credential's base URL (read once a provider request was made): its host is the one inside n8n's networks that links may point to. */
-		private readonly baseUrl: () => string | undefined,
+		/**
+		 * The run's provider transport: its base URL (read once a provider request was made) is the
+		 * host inside n8n's networks that links may point to, and its credential goes to the provider's own hosts.
+		 */
+		private readonly transport: ProviderTransport,
 		private readonly maxParallel = DEFAULT_PARALLEL_DOWNLOADS,
 	) {}
 
@@ -116,12 +119,11 @@ export class Transfers {
 	private async linkPolicy(): Promise<LinkPolicy> {
 		this.policy ??= (async () => {
 			const resolve = n8nResolver(this.fn);
-			const base = this.baseUrl();
+			const base = this.transport.baseUrl;
 			const baseHost = base ? normalizedHost(new URL(base).hostname) : undefined;
 			let baseAddresses = baseHost && addressKind(baseHost) !== undefined ? [baseHost] : [];
 			if (baseHost && baseAddresses.length === 0 && resolve) baseAddresses = (await resolve(baseHost).catch(() => [])).map(({ address }) => normalizedHost(address));
-			const addressField = runTransport(this.fn)?.addressField ?? 'the base URL in the credential';
-			return { baseHost, baseAddresses, addressField, resolve };
+			return { baseHost, baseAddresses, addressField: this.transport.addressField, resolve };
 		})();
 		return await this.policy;
 	}
@@ -140,10 +142,9 @@ export class Transfers {
 	private async open(link: string, fail: (reason: string, advice: string) => Error): Promise<{ body: BodyStream; headers: IDataObject; url: string }> {
 		const seen = new Set<string>();
 		const redirectAdvice = 'The file host (or a proxy in between) redirects where this node does not follow; download the link yourself if you trust it.';
-		const transport = runTransport(this.fn);
 		let current = link;
 		for (let hop = 0; ; hop++) {
-			const withCredential = transport?.carriesCredentialTo(current) === true;
+			const withCredential = this.transport.carriesCredentialTo(current);
 			const { url, address } = withCredential
 				? { url: new URL(current), address: undefined }
 				: await this.checked(current, (reason, advice) => fail(hop === 0 ? reason : `redirect ${hop} of the link: ${reason.replace(/^the link /, '')}`, advice));
@@ -186,7 +187,6 @@ export class Transfers {
 		networkFailure: (reason: string) => Error,
 		withCredential = false,
 	): Promise<{ statusCode: number; headers: IDataObject; body: BodyStream }> {
-		const transport = withCredential ? runTransport(this.fn) : undefined;
 		try {
 			const options: IHttpRequestOptions = {
 				...request,
@@ -198,7 +198,7 @@ export class Transfers {
 				timeout: TRANSFER_TIMEOUT_MS,
 				abortSignal: 'getExecutionCancelSignal' in this.fn ? this.fn.getExecutionCancelSignal() : undefined,
 			};
-			return (transport ? await transport.authenticatedRequest(options) : await this.fn.helpers.httpRequest(options)) as { statusCode: number; headers: IDataObject; body: BodyStream };
+			return (withCredential ? await this.transport.authenticatedRequest(options) : await this.fn.helpers.httpRequest(options)) as { statusCode: number; headers: IDataObject; body: BodyStream };
 		} catch (error) {
 			throw networkFailure(networkReason(error, request.url));
 		}

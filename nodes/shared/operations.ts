@@ -64,7 +64,7 @@ export async function executeJobOperation(
 		requestsPerSecond: options.requestsPerSecond,
 		requestTimeoutMs: options.requestTimeout !== undefined ? options.requestTimeout * 1000 : undefined,
 	});
-	const transfers = new Transfers(this, () => client.baseUrl, options.maxParallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS);
+	const transfers = new Transfers(this, client.transport, options.maxParallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS);
 	const isTool = isToolRun(this);
 	const settingsOf = (itemIndex: number): ItemSettings => {
 		const settings = readItemSettings(this, defaults, itemIndex);

@@ -25,14 +25,6 @@ export interface Reply {
 	malformed?: boolean;
 }
 
-/** The transport of each node run (by its context), so the run's downloads can carry the credential where the provider allows. */
-const runTransports = new WeakMap<ApiContext, ProviderTransport>();
-
-/** The transport a node run's provider requests go through, once it has one. */
-export function runTransport(ctx: ApiContext): ProviderTransport | undefined {
-	return runTransports.get(ctx);
-}
-
 /**
  * The one door to a provider's HTTP API for a node run: the credential is read and checked once,
  * every request goes through n8n's authentication with it, and no secret of it survives in a reply.
@@ -64,9 +56,7 @@ export class ProviderTransport {
 		private readonly ctx: ApiContext,
 		private readonly provider: JobProvider,
 		private readonly requestTimeoutMs = 60_000,
-	) {
-		runTransports.set(ctx, this);
-	}
+	) {}
 
 	/** Reads the credential once per run and checks it: a broken one is one clear error, and nothing is sent. */
 	async connect(itemIndex: number | undefined, firstRequest: ProviderRequest): Promise<void> {
