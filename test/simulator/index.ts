@@ -1,9 +1,13 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { AetherForgeSimulator } from './aetherForge';
+import { ElevenLabsSimulator } from './elevenlabs';
 import { FalSimulator } from './fal';
+import { GeminiSimulator } from './gemini';
+import { OpenAiSimulator } from './openai';
 import { PixxelSimulator } from './pixxel';
 import { ReplicateSimulator } from './replicate';
+import { RunwaySimulator } from './runway';
 import { SimulatorServer } from './server';
 import { TensorArtSimulator } from './tensorArt';
 
@@ -14,6 +18,11 @@ export interface ProviderSimulators {
 	/** Two APIs no node of ours knows, for the HTTP Async Job node. */
 	replicate: ReplicateSimulator;
 	fal: FalSimulator;
+	/** Job APIs of the HTTP Async Job node's presets, each checked by its vendor's SDK. */
+	openai: OpenAiSimulator;
+	gemini: GeminiSimulator;
+	runway: RunwaySimulator;
+	elevenlabs: ElevenLabsSimulator;
 	tensorArt: TensorArtSimulator;
 	/** Credentials, by credential type, that point at this simulator with keys it accepts. */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
@@ -43,6 +52,10 @@ export async function startSimulators(options: { port?: number; speed?: number }
 	const tensorArt = server.register(new TensorArtSimulator(server));
 	const replicate = server.register(new ReplicateSimulator(server));
 	const fal = server.register(new FalSimulator(server));
+	const openai = server.register(new OpenAiSimulator());
+	const gemini = server.register(new GeminiSimulator(server));
+	const runway = server.register(new RunwaySimulator(server));
+	const elevenlabs = server.register(new ElevenLabsSimulator());
 	await server.start(options.port);
 	return {
 		server,
@@ -51,6 +64,10 @@ export async function startSimulators(options: { port?: number; speed?: number }
 		tensorArt,
 		replicate,
 		fal,
+		openai,
+		gemini,
+		runway,
+		elevenlabs,
 		credentials: {
 			// One entry per credential type, pointing at the provider's prefix with a key it accepts.
 			aetherForgeApi: { apiKey: 'af-test-key', baseUrl: server.baseUrl(aetherForge) },
@@ -60,7 +77,14 @@ export async function startSimulators(options: { port?: number; speed?: number }
 			httpBearerAuth: { token: [...replicate.apiTokens][0] },
 			httpHeaderAuth: { name: 'Authorization', value: `Key ${[...fal.apiKeys][0]}` },
 		},
-		realApiBases: { 'https://api.replicate.com': server.baseUrl(replicate), 'https://queue.fal.run': server.baseUrl(fal) },
+		realApiBases: {
+			'https://api.replicate.com': server.baseUrl(replicate),
+			'https://queue.fal.run': server.baseUrl(fal),
+			'https://api.openai.com': server.baseUrl(openai),
+			'https://generativelanguage.googleapis.com': server.baseUrl(gemini),
+			'https://api.dev.runwayml.com': server.baseUrl(runway),
+			'https://api.elevenlabs.io': server.baseUrl(elevenlabs),
+		},
 		reset: () => server.reset(),
 		stop: async () => await server.stop(),
 	};
