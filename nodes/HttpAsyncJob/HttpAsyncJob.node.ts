@@ -1,8 +1,9 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, labelOf } from '../shared/descriptions';
+import { CANCEL_JOB, CREATE_JOB, GET_JOB, WAIT_FOR_JOB, labelOf } from '../shared/descriptions';
 import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
+import { cancelJob } from './actions/cancelJob';
 import { buildCreateRequest, createdJobRef } from './actions/createJob';
 import { readJobRef } from './actions/jobRef';
 import { httpAsyncJobProvider } from './httpAsyncJobProvider';
@@ -15,7 +16,7 @@ export class HttpAsyncJob implements INodeType {
 		icon: { light: 'file:httpAsyncJob.svg', dark: 'file:httpAsyncJob.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: `={{ ${labelOf({ [CREATE_JOB]: 'Create Job', [GET_JOB]: 'Get Job', [WAIT_FOR_JOB]: 'Wait For Job' })} }}`,
+		subtitle: `={{ ${labelOf({ [CREATE_JOB]: 'Create Job', [GET_JOB]: 'Get Job', [WAIT_FOR_JOB]: 'Wait For Job', [CANCEL_JOB]: 'Cancel Job' })} }}`,
 		description: 'Start a job at any HTTP API, look it up and wait for it, with the same item as the provider nodes',
 		defaults: { name: 'HTTP Async Job' },
 		usableAsTool: true,
@@ -34,6 +35,7 @@ export class HttpAsyncJob implements INodeType {
 			[CREATE_JOB]: createJob(buildCreateRequest, createdJobRef),
 			[GET_JOB]: getJob(readJobRef),
 			[WAIT_FOR_JOB]: waitForJob(readJobRef),
+			[CANCEL_JOB]: cancelJob,
 		});
 	}
 }

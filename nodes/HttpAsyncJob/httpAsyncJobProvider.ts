@@ -4,7 +4,9 @@ import { ZodError, z } from 'zod';
 import type { JobOutput, JobSnapshot, JobStatus } from '../shared/JobItem';
 import { formatFromUrl, kindFromFormat, toIsoTime } from '../shared/JobItem';
 import type { JobProvider, ProviderErrorInfo, ProviderReply, WaitDefaults } from '../shared/JobProvider';
-import { checkedCollection, checkedText, invalidValue } from '../shared/parameters';
+import { checkedText, invalidValue } from '../shared/parameters';
+import type { ApiParameter, ApiSettings } from './apiParameters';
+import { apiSettings } from './apiParameters';
 
 /**
  * The adapter of the HTTP Async Job node, built from the node's parameters: where the job id,
@@ -14,12 +16,12 @@ import { checkedCollection, checkedText, invalidValue } from '../shared/paramete
 
 export const HTTP_WAIT_DEFAULTS: WaitDefaults = { pollIntervalSeconds: 2, maxIntervalSeconds: 30, timeoutMinutes: 30, requestsPerSecond: 5 };
 
-/** What each generic credential type keeps secret, and how a request carries it where n8n's type does not apply it. */
-const CREDENTIALS: Record<string, { secretFields: string[] }> = {
-	httpHeaderAuth: { secretFields: ['value'] },
-	httpBearerAuth: { secretFields: ['token'] },
-	httpQueryAuth: { secretFields: ['value'] },
-	httpBasicAuth: { secretFields: ['password'] },
+/** n8n's generic credential types, as its HTTP Request node offers them: what each keeps secret, and how a request carries it where n8n's type does not apply it. */
+export const CREDENTIALS: Record<string, { name: string; secretFields: string[] }> = {
+	httpHeaderAuth: { name: 'Header Auth', secretFields: ['value'] },
+	httpBearerAuth: { name: 'Bearer Auth', secretFields: ['token'] },
+	httpQueryAuth: { name: 'Query Auth', secretFields: ['value'] },
+	httpBasicAuth: { name: 'Basic Auth', secretFields: ['password'] },
 };
 
 export const JOB_ID = '{{jobId}}';
@@ -76,9 +78,10 @@ export function checkedPath(node: INode, value: unknown, field: string, itemInde
 	return path;
 }
 
-function readRules(fn: IExecuteFunctions, itemIndex: number): ReadingRules {
+/** The reading rules of the Custom fields, or of the preset that sets them: the same rules either way. */
+function readRules(fn: IExecuteFunctions, parameter: ApiParameter, itemIndex: number): ReadingRules {
 	const node = fn.getNode();
-	const path = (name: string, field: string) => checkedPath(node, fn.getNodeParameter(name, itemIndex, ''), field, itemIndex);
+	const path = (name: string, field: string) => checkedPath(node, parameter(name, itemIndex, ''), field, itemIndex);
 	const words = new Map<string, JobStatus>();
 	const wordLists: Array<[string, string, JobStatus]> = [
 		['succeededWords', 'Succeeded Words', 'succeeded'],
@@ -87,7 +90,7 @@ function readRules(fn: IExecuteFunctions, itemIndex: number): ReadingRules {
 		['queuedWords', 'Queued Words', 'queued'],
 	];
 	for (const [name, field, status] of wordLists) {
-		const value = fn.getNodeParameter(name, itemIndex, '') as unknown;
+		const value = parameter(name, itemIndex, '');
 		if (typeof value !== 'string') throw invalidValue(node, itemIndex, field, 'must be text: status words separated by commas');
 		for (const word of value.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean)) {
 			const earlier = words.get(word);
@@ -100,10 +103,10 @@ function readRules(fn: IExecuteFunctions, itemIndex: number): ReadingRules {
 	if (![...words.values()].includes('succeeded')) {
 		throw invalidValue(node, itemIndex, 'Succeeded Words', 'is empty', 'Name the status word(s) the API reports for a finished job, e.g. "succeeded".');
 	}
-	const replyFields = checkedCollection(fn, 'replyFields', itemIndex, 'Reply Fields', []) as ReplyFields;
+	const replyFields = { ...(parameter('replyFields', itemIndex, {}) as ReplyFields) };
 	const fields: ReplyFields = { progressScale: replyFields.progressScale === 'fraction' ? 'fraction' : 'percent' };
 	for (const [name, field] of REPLY_FIELD_NAMES) fields[name] = checkedPath(node, replyFields[name], field, itemIndex);
-	const result = fn.getNodeParameter('resultRequest', itemIndex, {}) as IDataObject;
+	const result = parameter('resultRequest', itemIndex, {}) as IDataObject;
 	const isCreate = fn.getNodeParameter('operation', 0) === 'createJob';
 	const resultUrlPath = checkedPath(node, result.resultUrlPath, 'Result URL Path', itemIndex);
 	return {
@@ -128,19 +131,21 @@ export function checkedUrl(node: INode, value: unknown, field: string, itemIndex
 
 /** The adapter for one run of the node, from the first item's settings. */
 export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
+	const api = apiSettings(fn);
 	const authentication = fn.getNodeParameter('authentication', 0, 'none') as string;
 	const credentialType = authentication === 'none' ? undefined : authentication;
 	if (credentialType !== undefined && !CREDENTIALS[credentialType]) {
 		throw invalidValue(fn.getNode(), 0, 'Authentication', `must be one of None, ${Object.keys(CREDENTIALS).join(', ')}, not "${authentication}"`);
 	}
-	const rules = readRules(fn, 0);
+	checkPresetCredential(fn, api, credentialType);
+	const rules = readRules(fn, api.parameter, 0);
 	const { fields } = rules;
 	const mapStatus = (word: string) => rules.words.get(word.trim().toLowerCase());
 	const statusPart = rules.hasResultRequest ? 'status' : 'all';
 
 	return {
 		name: 'httpAsyncJob',
-		displayName: hostOf(fn.getNodeParameter(fn.getNodeParameter('operation', 0) === 'createJob' ? 'url' : 'statusUrl', 0, '')),
+		displayName: api.preset?.name ?? hostOf(fn.getNodeParameter(fn.getNodeParameter('operation', 0) === 'createJob' ? 'url' : 'statusUrl', 0, '')),
 		credentialType,
 		secretFields: credentialType ? CREDENTIALS[credentialType].secretFields : [],
 		waitDefaults: HTTP_WAIT_DEFAULTS,
@@ -154,6 +159,10 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 		credentialProblem(credentials) {
 			if (credentialType === 'httpHeaderAuth' || credentialType === 'httpQueryAuth') {
 				if (!String(credentials.name ?? '').trim()) return 'its Name is empty';
+			}
+			const preset = api.preset?.credential;
+			if (preset?.type === 'httpHeaderAuth' && String(credentials.name).trim().toLowerCase() !== preset.headerName.toLowerCase()) {
+				return `its Name is "${String(credentials.name).trim()}", but ${api.preset!.name} reads the key from the header ${preset.headerName} (Value: ${preset.valueFormat})`;
 			}
 			const secret = credentialType ? CREDENTIALS[credentialType].secretFields[0] : undefined;
 			return secret && !String(credentials[secret] ?? '') ? `its ${secret === 'token' ? 'Bearer Token' : secret === 'password' ? 'Password' : 'Value'} is empty` : undefined;
@@ -195,6 +204,14 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 			return { message, problem: 'invalidInput' };
 		},
 	};
+}
+
+/** A preset names the credential its API takes: the run stops before any request if another is chosen. */
+function checkPresetCredential(fn: IExecuteFunctions, { preset }: ApiSettings, credentialType: string | undefined): void {
+	if (!preset || credentialType === preset.credential.type) return;
+	const wanted = CREDENTIALS[preset.credential.type].name;
+	const how = preset.credential.type === 'httpHeaderAuth' ? ` with Name ${preset.credential.headerName} and Value ${preset.credential.valueFormat}` : ' holding your API key';
+	throw invalidValue(fn.getNode(), undefined, 'Authentication', `must be ${wanted} for ${preset.name}`, `Set "Authentication" to ${wanted} and pick a credential${how}.`);
 }
 
 const STATUS_WORD = z.string();

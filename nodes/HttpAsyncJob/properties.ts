@@ -1,19 +1,22 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CREATE_JOB, GET_JOB, WAIT_FOR_JOB, jobOptionsProperty, waitProperties } from '../shared/descriptions';
-import { HTTP_WAIT_DEFAULTS } from './httpAsyncJobProvider';
+import { CANCEL_JOB, CREATE_JOB, GET_JOB, WAIT_FOR_JOB, jobOptionsProperty, waitProperties } from '../shared/descriptions';
+import { CUSTOM_API } from './apiParameters';
+import { CREDENTIALS, HTTP_WAIT_DEFAULTS } from './httpAsyncJobProvider';
+import { PRESETS } from './presets';
+import { presetProperties } from './presetProperties';
 
-const ALL = [CREATE_JOB, GET_JOB, WAIT_FOR_JOB];
+const ALL = [CREATE_JOB, GET_JOB, WAIT_FOR_JOB, CANCEL_JOB];
 const onCreate = { show: { operation: [CREATE_JOB] } };
 
 /** n8n's generic credential types, as its HTTP Request node offers them. */
-export const AUTHENTICATIONS = [
-	{ name: 'None', value: 'none' },
-	{ name: 'Header Auth', value: 'httpHeaderAuth' },
-	{ name: 'Bearer Auth', value: 'httpBearerAuth' },
-	{ name: 'Query Auth', value: 'httpQueryAuth' },
-	{ name: 'Basic Auth', value: 'httpBasicAuth' },
-];
+export const AUTHENTICATIONS = [{ name: 'None', value: 'none' }, ...Object.entries(CREDENTIALS).map(([value, { name }]) => ({ name, value }))];
+
+/** A field of the Custom API only: a preset sets it. */
+const customOnly = (property: INodeProperties): INodeProperties => ({
+	...property,
+	displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, api: [CUSTOM_API] } },
+});
 
 const nameValueList = (displayName: string, name: string, placeholder: string): INodeProperties => ({
 	displayName,
@@ -119,8 +122,11 @@ const statusProperties: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.jobId }}',
 		description: 'The job to look up, as Create Job outputs it in "jobId"',
-		displayOptions: { show: { operation: [GET_JOB, WAIT_FOR_JOB] } },
+		displayOptions: { show: { operation: [GET_JOB, WAIT_FOR_JOB, CANCEL_JOB] } },
 	},
+];
+
+const customStatusProperties: INodeProperties[] = [
 	{
 		displayName: 'Status URL',
 		name: 'statusUrl',
@@ -234,7 +240,40 @@ const statusProperties: INodeProperties[] = [
 	},
 ];
 
+const cancelProperties: INodeProperties[] = [
+	{
+		displayName: 'Cancel Method',
+		name: 'cancelMethod',
+		type: 'options',
+		options: ['POST', 'PUT', 'PATCH', 'DELETE'].map((method) => ({ name: method, value: method })),
+		default: 'POST',
+		displayOptions: { show: { operation: [CANCEL_JOB] } },
+	},
+	{
+		displayName: 'Cancel URL',
+		name: 'cancelUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://api.replicate.com/v1/predictions/{{jobId}}/cancel',
+		description: 'The address that cancels a job; {{jobId}} stands for the job ID',
+		displayOptions: { show: { operation: [CANCEL_JOB] } },
+	},
+];
+
 export const httpAsyncJobProperties: INodeProperties[] = [
+	{
+		displayName: 'API',
+		name: 'api',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Custom', value: CUSTOM_API, description: 'Any job API: say where its replies hold the job ID, status and outputs' },
+			...PRESETS.map(({ name, value, description }) => ({ name, value, description })),
+		],
+		default: CUSTOM_API,
+		description: 'A job API this node knows, or Custom to set up any other',
+	},
 	{
 		displayName: 'Authentication',
 		name: 'authentication',
@@ -252,10 +291,12 @@ export const httpAsyncJobProperties: INodeProperties[] = [
 			{ name: 'Create Job', value: CREATE_JOB, action: 'Create a job', description: 'Start a job with one HTTP request' },
 			{ name: 'Get Job', value: GET_JOB, action: 'Get a job', description: 'Look up the status and outputs of a job' },
 			{ name: 'Wait For Job', value: WAIT_FOR_JOB, action: 'Wait for a job', description: 'Poll a job until it is done' },
+			{ name: 'Cancel Job', value: CANCEL_JOB, action: 'Cancel a job', description: 'Stop a job that has not finished, then look it up' },
 		],
 		default: CREATE_JOB,
 	},
-	...createProperties,
+	...PRESETS.flatMap(presetProperties),
+	...[...createProperties, ...customStatusProperties, ...cancelProperties].map(customOnly),
 	...statusProperties,
 	...waitProperties(HTTP_WAIT_DEFAULTS, [CREATE_JOB]),
 	jobOptionsProperty(HTTP_WAIT_DEFAULTS, ALL),

@@ -6,6 +6,7 @@ import type { WaitDefaults } from './JobProvider';
 export const CREATE_JOB = 'createJob';
 export const GET_JOB = 'getJob';
 export const WAIT_FOR_JOB = 'waitForJob';
+export const CANCEL_JOB = 'cancelJob';
 
 /**
  * n8n adds a "Custom API Call" choice to the Resource and Operation lists of every node whose

@@ -40,9 +40,13 @@ export function requiredString(fn: IExecuteFunctions, name: string, itemIndex: n
 
 /** Reads a text parameter that may be left empty (then undefined); anything but text is refused. */
 export function optionalString(fn: IExecuteFunctions, name: string, itemIndex: number, displayName: string): string | undefined {
-	const value = fn.getNodeParameter(name, itemIndex, '') as unknown;
+	return optionalText(fn.getNode(), fn.getNodeParameter(name, itemIndex, ''), displayName, itemIndex);
+}
+
+/** A value that may be empty (then undefined); anything but text is refused. */
+export function optionalText(node: INode, value: unknown, field: string, itemIndex: number): string | undefined {
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
-	return checkedText(fn.getNode(), value, displayName, itemIndex);
+	return checkedText(node, value, field, itemIndex);
 }
 
 /** The image file an item holds in binary property `property` (the `field` that names it). */

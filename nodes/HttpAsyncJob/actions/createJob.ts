@@ -1,9 +1,11 @@
 import { randomUUID } from 'crypto';
-import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { NormalizedJob } from '../../shared/JobItem';
 import type { JobRef, ProviderRequest } from '../../shared/JobProvider';
-import { checkedText, describeValue, invalidValue, optionalString } from '../../shared/parameters';
+import { checkedText, describeValue, invalidValue, optionalText } from '../../shared/parameters';
+import type { ApiParameter } from '../apiParameters';
+import { apiSettings, parsedJson } from '../apiParameters';
 import { checkedUrl } from '../httpAsyncJobProvider';
 import { checkCreatedJobAddress, jobRefOf } from './jobRef';
 
@@ -12,28 +14,29 @@ const METHODS = ['POST', 'PUT', 'PATCH', 'GET'] as const;
 /** The create request of one item, every parameter checked before it is sent. */
 export function buildCreateRequest(fn: IExecuteFunctions, itemIndex: number): ProviderRequest {
 	const node = fn.getNode();
-	const method = fn.getNodeParameter('method', itemIndex, 'POST') as ProviderRequest['method'];
+	const { parameter } = apiSettings(fn);
+	const method = parameter('method', itemIndex, 'POST') as ProviderRequest['method'];
 	if (!(METHODS as readonly string[]).includes(method)) throw invalidValue(node, itemIndex, 'Method', `must be one of ${METHODS.join(', ')}, not ${describeValue(method)}`);
-	const url = checkedUrl(node, fn.getNodeParameter('url', itemIndex, ''), 'URL', itemIndex);
-	checkCreatedJobAddress(fn, itemIndex);
+	const url = checkedUrl(node, parameter('url', itemIndex, ''), 'URL', itemIndex);
+	checkCreatedJobAddress(fn, parameter, itemIndex);
 	const request: ProviderRequest = {
 		method,
 		path: url,
-		qs: entriesOf(fn, 'queryParameters', 'Query Parameters', itemIndex),
-		headers: entriesOf(fn, 'headers', 'Headers', itemIndex),
+		qs: entriesOf(fn, parameter, 'queryParameters', 'Query Parameters', itemIndex),
+		headers: entriesOf(fn, parameter, 'headers', 'Headers', itemIndex),
 		purpose: 'create the job',
 		uncertainOutcomeHint: `Check the jobs made at ${new URL(url).host} before running this item again, or set "Idempotency Header" if the API de-duplicates creates by one.`,
 	};
-	const bodyType = fn.getNodeParameter('bodyType', itemIndex, 'json') as string;
-	if (bodyType === 'json') request.body = jsonBodyOf(node, fn.getNodeParameter('jsonBody', itemIndex, '{}'), itemIndex);
-	else if (bodyType === 'form') request.urlencodedForm = entriesOf(fn, 'formFields', 'Form Fields', itemIndex);
+	const bodyType = parameter('bodyType', itemIndex, 'json') as string;
+	if (bodyType === 'json') request.body = parsedJson(node, parameter('jsonBody', itemIndex, '{}'), 'JSON Body', itemIndex);
+	else if (bodyType === 'form') request.urlencodedForm = entriesOf(fn, parameter, 'formFields', 'Form Fields', itemIndex);
 	else if (bodyType === 'multipart') {
 		const form = new FormData();
-		for (const [name, value] of Object.entries(entriesOf(fn, 'formFields', 'Form Fields', itemIndex))) form.append(name, value);
+		for (const [name, value] of Object.entries(entriesOf(fn, parameter, 'formFields', 'Form Fields', itemIndex))) form.append(name, value);
 		request.formData = form;
 	} else if (bodyType !== 'none') throw invalidValue(node, itemIndex, 'Body', `must be JSON, Form URL-Encoded, Form-Data or None, not ${describeValue(bodyType)}`);
 
-	const idempotencyHeader = optionalString(fn, 'idempotencyHeader', itemIndex, 'Idempotency Header');
+	const idempotencyHeader = optionalText(node, parameter('idempotencyHeader', itemIndex, ''), 'Idempotency Header', itemIndex);
 	if (idempotencyHeader !== undefined) {
 		if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(idempotencyHeader)) {
 			throw invalidValue(node, itemIndex, 'Idempotency Header', `must be a header name such as Idempotency-Key, not "${idempotencyHeader}"`);
@@ -53,8 +56,8 @@ export function createdJobRef(fn: IExecuteFunctions, itemIndex: number, job: Nor
 }
 
 /** Name/value entries of a fixed collection, as an object; names must not be empty. */
-function entriesOf(fn: IExecuteFunctions, name: string, field: string, itemIndex: number): Record<string, string> {
-	const { entries } = fn.getNodeParameter(name, itemIndex, {}) as { entries?: Array<{ name?: unknown; value?: unknown }> };
+function entriesOf(fn: IExecuteFunctions, parameter: ApiParameter, name: string, field: string, itemIndex: number): Record<string, string> {
+	const { entries } = parameter(name, itemIndex, {}) as { entries?: Array<{ name?: unknown; value?: unknown }> };
 	const result: Record<string, string> = {};
 	for (const entry of entries ?? []) {
 		const key = checkedText(fn.getNode(), entry.name, `${field} name`, itemIndex);
@@ -67,15 +70,3 @@ function entriesOf(fn: IExecuteFunctions, name: string, field: string, itemIndex
 	return result;
 }
 
-function jsonBodyOf(node: INode, value: unknown, itemIndex: number): IDataObject | IDataObject[] {
-	let parsed = value;
-	if (typeof value === 'string') {
-		try {
-			parsed = JSON.parse(value);
-		} catch (error) {
-			throw invalidValue(node, itemIndex, 'JSON Body', `is not valid JSON (${(error as Error).message})`, 'Check quotes and commas, or build it with an expression such as {{ JSON.stringify($json.input) }}.');
-		}
-	}
-	if (typeof parsed !== 'object' || parsed === null) throw invalidValue(node, itemIndex, 'JSON Body', `must be a JSON object or list, not ${describeValue(parsed)}`);
-	return parsed as IDataObject | IDataObject[];
-}

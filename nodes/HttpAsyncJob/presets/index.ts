@@ -1,0 +1,5 @@
+import type { ApiPreset } from './ApiPreset';
+import { replicate } from './replicate';
+
+/** The API selector's presets, one file each. */
+export const PRESETS: ApiPreset[] = [replicate];
