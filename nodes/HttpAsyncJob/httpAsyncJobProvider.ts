@@ -42,6 +42,8 @@ interface ReplyFields {
 	errorPath?: string;
 	outputsPath?: string;
 	outputUrlField?: string;
+	/** An address template, not a path: where a succeeded job's file is when the reply gives no link. */
+	outputUrl?: string;
 	costPath?: string;
 	createdAtPath?: string;
 }
@@ -106,6 +108,7 @@ function readRules(fn: IExecuteFunctions, parameter: ApiParameter, itemIndex: nu
 	const replyFields = { ...(parameter('replyFields', itemIndex, {}) as ReplyFields) };
 	const fields: ReplyFields = { progressScale: replyFields.progressScale === 'fraction' ? 'fraction' : 'percent' };
 	for (const [name, field] of REPLY_FIELD_NAMES) fields[name] = checkedPath(node, replyFields[name], field, itemIndex);
+	if (typeof replyFields.outputUrl === 'string' && replyFields.outputUrl.trim() !== '') fields.outputUrl = checkedUrl(node, replyFields.outputUrl.trim(), 'Output URL', itemIndex);
 	const result = parameter('resultRequest', itemIndex, {}) as IDataObject;
 	const isCreate = fn.getNodeParameter('operation', 0) === 'createJob';
 	const resultUrlPath = checkedPath(node, result.resultUrlPath, 'Result URL Path', itemIndex);
@@ -139,9 +142,13 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 	}
 	checkPresetCredential(fn, api, credentialType);
 	const rules = readRules(fn, api.parameter, 0);
+	const apiHeaders = api.parameter('apiHeaders', 0, {}) as Record<string, string>;
 	const { fields } = rules;
 	const mapStatus = (word: string) => rules.words.get(word.trim().toLowerCase());
 	const statusPart = rules.hasResultRequest ? 'status' : 'all';
+	/** The Output URL of a succeeded job, where its reply gives no link (and no result request gives outputs). */
+	const addressedOutput = (word: string | undefined, jobId: string, body: unknown): Pick<JobSnapshot, 'outputs'> =>
+		fields.outputUrl && statusPart === 'all' && word !== undefined && mapStatus(word) === 'succeeded' ? { outputs: [outputAt(fields.outputUrl, jobId, body)] } : {};
 
 	return {
 		name: 'httpAsyncJob',
@@ -150,7 +157,9 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 		secretFields: credentialType ? CREDENTIALS[credentialType].secretFields : [],
 		waitDefaults: HTTP_WAIT_DEFAULTS,
 
-		authenticate(credentials, options) {
+		authenticate(credentials, withoutApiHeaders) {
+			// Headers the API wants on every request (a preset's; Custom has none), beside the credential.
+			const options = { ...withoutApiHeaders, headers: { ...apiHeaders, ...withoutApiHeaders.headers } };
 			if (credentialType === 'httpQueryAuth') return { ...options, qs: { ...options.qs, [String(credentials.name)]: credentials.value } };
 			if (credentialType === 'httpBasicAuth') return { ...options, auth: { username: String(credentials.user ?? ''), password: String(credentials.password ?? '') } };
 			return options;
@@ -172,14 +181,14 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 
 		readJob(body, ref) {
 			const word = checkedAt(body, rules.statusPath, STATUS_WORD);
-			return { ...readFields(body, fields, statusPart), jobId: ref!.jobId, providerStatus: word };
+			return { ...readFields(body, fields, statusPart), ...addressedOutput(word, ref!.jobId, body), jobId: ref!.jobId, providerStatus: word };
 		},
 
 		readCreatedJob(body) {
-			const jobId = checkedAt(body, rules.jobIdPath ?? 'id', JOB_ID_VALUE);
+			const jobId = String(checkedAt(body, rules.jobIdPath ?? 'id', JOB_ID_VALUE));
 			const word = checkedAt(body, rules.statusPath, STATUS_WORD.optional());
 			// A reply without a status word (an id alone) says only that the job was accepted.
-			return { ...readFields(body, fields, statusPart), jobId: String(jobId), providerStatus: word ?? 'created', ...(word === undefined ? { status: 'queued' as const } : {}) };
+			return { ...readFields(body, fields, statusPart), ...addressedOutput(word, jobId, body), jobId, providerStatus: word ?? 'created', ...(word === undefined ? { status: 'queued' as const } : {}) };
 		},
 
 		mapStatus,
@@ -275,12 +284,24 @@ function outputsOf(value: unknown, urlField: string): JobOutput[] {
 	return entries.flatMap((entry): JobOutput[] => {
 		if (entry === undefined || entry === null || entry === '') return [];
 		const url = isUrl(entry) ? entry : valueAt(entry, urlField);
-		if (isUrl(url)) {
-			const format = formatFromUrl(url);
-			return [{ url, kind: kindFromFormat(format), ...(format ? { format } : {}) }];
-		}
+		if (isUrl(url)) return [linkOutput(url)];
 		return [typeof entry === 'string' ? { kind: 'text', text: entry } : { kind: 'json', value: entry }];
 	});
+}
+
+/** `{{jobId}}`, or `{{path}}` of a field of the reply, in an Output URL. */
+const PLACEHOLDER = /\{\{([^{}\s]+)\}\}/g;
+const ADDRESS_PART = z.union([z.string().min(1), z.number()]);
+
+/** The output at an address made from the job ID and fields of the reply (OpenAI's `/v1/videos/{id}/content`). */
+function outputAt(template: string, jobId: string, body: unknown): JobOutput {
+	return linkOutput(template.replace(PLACEHOLDER, (_, path: string) => encodeURIComponent(path === 'jobId' ? jobId : String(checkedAt(body, path, ADDRESS_PART)))));
+}
+
+/** A link output, its kind told by the file name's extension. */
+function linkOutput(url: string): JobOutput {
+	const format = formatFromUrl(url);
+	return { url, kind: kindFromFormat(format), ...(format ? { format } : {}) };
 }
 
 /** A readable message from an error value: text, a list of them or of FastAPI's `{loc, msg}`, or an object's message. */

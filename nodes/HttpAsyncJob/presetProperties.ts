@@ -50,7 +50,7 @@ export function presetProperties(preset: ApiPreset): INodeProperties[] {
 
 /** What the preset sends, in one line the user reads in the editor. */
 function requestsSent({ name, create, status, result, cancel, credential, checkedAgainst }: ApiPreset): string {
-	const body = create.inputField ? `{"${create.inputField}": Input}` : 'the Input';
+	const body = create.bodyType === 'multipart' ? "the Input's fields as multipart/form-data" : create.inputField ? `{"${create.inputField}": Input}` : 'the Input';
 	const headers = Object.entries(create.headers ?? {}).map(([header, value]) => ` and ${header}: ${value}`).join('');
 	const words = (['succeeded', 'failed', 'canceled'] as const).flatMap((meaning) => status.words[meaning] ?? []);
 	const key = credential.type === 'httpHeaderAuth' ? `Header Auth (Name ${credential.headerName}, Value ${credential.valueFormat})` : 'Bearer Auth holding your API key';

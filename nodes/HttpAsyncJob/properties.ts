@@ -184,6 +184,14 @@ const customStatusProperties: INodeProperties[] = [
 			{ displayName: 'Created Time Path', name: 'createdAtPath', type: 'string', default: '', placeholder: 'created_at' },
 			{ displayName: 'Error Message Path', name: 'errorPath', type: 'string', default: '', placeholder: 'error' },
 			{
+				displayName: 'Output URL',
+				name: 'outputUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'https://api.example.com/v1/jobs/{{jobId}}/file',
+				description: "For APIs whose reply gives no link: the address of a succeeded job's file. {{jobId}} stands for the job ID, {{name}} for a field of the status reply.",
+			},
+			{
 				displayName: 'Output URL Field',
 				name: 'outputUrlField',
 				type: 'string',

@@ -1,5 +1,6 @@
 import type { ApiPreset } from './ApiPreset';
+import { openai } from './openai';
 import { replicate } from './replicate';
 
 /** The API selector's presets, one file each. */
-export const PRESETS: ApiPreset[] = [replicate];
+export const PRESETS: ApiPreset[] = [replicate, openai];

@@ -1,0 +1,87 @@
+import { FAST_WAIT, runPreset } from '../harness/presetRun';
+import type { ProviderSimulators } from '../simulator';
+import { startSimulators } from '../simulator';
+
+/** The HTTP Async Job node with the OpenAI Videos preset, in n8n's engine, against the simulator the openai SDK checks. */
+
+let sim: ProviderSimulators;
+let preset: Parameters<typeof runPreset>[0];
+beforeAll(async () => {
+	sim = await startSimulators();
+	preset = {
+		api: 'openai',
+		baseUrl: sim.server.baseUrl(sim.openai),
+		authentication: 'httpBearerAuth',
+		credentials: { httpBearerAuth: { token: [...sim.openai.apiKeys][0] } },
+	};
+});
+afterAll(async () => await sim.stop());
+beforeEach(() => sim.reset());
+
+const INPUT = '={{ { model: "sora-2", prompt: $json.prompt, seconds: "8" } }}';
+
+test('Create Job and wait: the inputs go as multipart fields, the video ends completed with its content address as output', async () => {
+	sim.openai.jobs.nextScripts.push({ queueMs: 100, runMs: 300 });
+	const result = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'a lighthouse at dawn' }]);
+	expect(result.error).toBeUndefined();
+	const [item] = result.outputs.Job;
+	const jobId = item.json.jobId as string;
+	expect(item.json).toMatchObject({ provider: 'httpAsyncJob', status: 'succeeded', providerStatus: 'completed', progress: 100, error: null });
+	expect(item.json.outputs).toEqual([{ url: `${preset.baseUrl}/v1/videos/${jobId}/content`, kind: 'file' }]);
+	expect(item.json.createdAt).toBe(new Date(Math.floor(sim.openai.jobs.jobs.get(jobId)!.createdAt / 1000) * 1000).toISOString());
+
+	const [create, ...polls] = sim.server.log;
+	expect(create).toMatchObject({ method: 'POST', path: '/v1/videos' });
+	expect(String(create.headers['content-type'])).toMatch(/^multipart\/form-data/);
+	expect(sim.openai.jobs.jobs.get(jobId)!.extra).toMatchObject({ model: 'sora-2', prompt: 'a lighthouse at dawn', seconds: '8' });
+	expect(polls.every((entry) => entry.method === 'GET' && entry.path === `/v1/videos/${jobId}`)).toBe(true);
+});
+
+test('Get Job of a video in progress reads its progress; queued is queued', async () => {
+	sim.openai.jobs.nextScripts.push({ queueMs: 200, runMs: 60_000 }, { queueMs: 60_000, runMs: 1_000 });
+	const created = await runPreset(preset, { operation: 'createJob', input: INPUT }, [{ prompt: 'one' }, { prompt: 'two' }]);
+	const [running, waiting] = created.outputs.Job.map((item) => item.json.jobId as string);
+	expect(created.outputs.Job.map((item) => item.json.status)).toEqual(['queued', 'queued']);
+	sim.server.clock.advance(30_000);
+	const looked = await runPreset(preset, { operation: 'getJob', jobId: '={{ $json.jobId }}' }, [{ jobId: running }, { jobId: waiting }]);
+	const [first, second] = looked.outputs.Job.map((item) => item.json);
+	expect(first).toMatchObject({ status: 'running', providerStatus: 'in_progress', outputs: [] });
+	expect(first.progress).toBeGreaterThan(0);
+	expect(first.progress).toBeLessThan(100);
+	expect(second).toMatchObject({ status: 'queued', providerStatus: 'queued' });
+});
+
+test('a failed video carries the API error message', async () => {
+	sim.openai.jobs.nextScripts.push({ queueMs: 0, runMs: 100, outcome: 'failed', failure: { code: 'moderation_blocked', reason: 'Your request was blocked by our moderation system.' } });
+	const result = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'x' }]);
+	expect(result.outputs.Job[0].json).toMatchObject({ status: 'failed', providerStatus: 'failed', outputs: [], error: { message: 'Your request was blocked by our moderation system.', retryable: false } });
+});
+
+test('a refused create names the API message; Cancel Job says OpenAI has no cancel', async () => {
+	const refused = await runPreset(preset, { operation: 'createJob', input: '{"prompt": "x", "seconds": "5"}' });
+	expect(refused.error?.message).toMatch(/Invalid value: '5'/);
+	const cancel = await runPreset(preset, { operation: 'cancelJob', jobId: 'video_1' });
+	expect(cancel.error?.message).toMatch(/OpenAI Videos has no request that cancels a job/);
+	expect(sim.server.log).toHaveLength(1);
+});
+
+test('Custom with the Output URL the preset sets gives the same item: the preset is only data', async () => {
+	sim.openai.jobs.nextScripts.push({ queueMs: 0, runMs: 100 });
+	const base = preset.baseUrl;
+	const custom = {
+		api: 'custom',
+		url: `${base}/v1/videos`,
+		bodyType: 'multipart',
+		formFields: { entries: [{ name: 'prompt', value: '={{ $json.prompt }}' }] },
+		jobIdPath: 'id',
+		statusUrl: `${base}/v1/videos/{{jobId}}`,
+		succeededWords: 'completed',
+		failedWords: 'failed',
+		canceledWords: '',
+		queuedWords: 'queued',
+		replyFields: { outputUrl: `${base}/v1/videos/{{jobId}}/content`, progressPath: 'progress', errorPath: 'error' },
+	};
+	const result = await runPreset({ ...preset, api: 'custom' }, { ...custom, operation: 'createJob', waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'a red kite' }]);
+	const [item] = result.outputs.Job;
+	expect(item.json).toMatchObject({ status: 'succeeded', progress: 100, outputs: [{ url: `${base}/v1/videos/${String(item.json.jobId)}/content`, kind: 'file' }] });
+});
