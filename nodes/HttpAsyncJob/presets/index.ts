@@ -1,6 +1,7 @@
 import type { ApiPreset } from './ApiPreset';
 import { openai } from './openai';
 import { replicate } from './replicate';
+import { runway } from './runway';
 
 /** The API selector's presets, one file each. */
-export const PRESETS: ApiPreset[] = [replicate, openai];
+export const PRESETS: ApiPreset[] = [replicate, openai, runway];

@@ -1,0 +1,77 @@
+import { FAST_WAIT, runPreset } from '../harness/presetRun';
+import type { ProviderSimulators } from '../simulator';
+import { startSimulators } from '../simulator';
+import { MP4_BYTES } from '../simulator/jobs';
+import { RUNWAY_VERSION } from '../simulator/runway';
+
+/** The HTTP Async Job node with the Runway preset, in n8n's engine, against the simulator @runwayml/sdk checks. */
+
+let sim: ProviderSimulators;
+let preset: Parameters<typeof runPreset>[0];
+beforeAll(async () => {
+	sim = await startSimulators();
+	preset = {
+		api: 'runway',
+		baseUrl: sim.server.baseUrl(sim.runway),
+		authentication: 'httpBearerAuth',
+		credentials: { httpBearerAuth: { token: [...sim.runway.apiKeys][0] } },
+	};
+});
+afterAll(async () => await sim.stop());
+beforeEach(() => sim.reset());
+
+const IMAGE_TO_VIDEO = { endpoint: 'image_to_video', input: '={{ { model: "gen4_turbo", promptImage: $json.image, ratio: "1280:720" } }}' };
+
+test('image to video: THROTTLED waits as queued, the task succeeds, its video is downloaded; every request names the API version', async () => {
+	sim.runway.waitingWord = 'THROTTLED';
+	sim.runway.jobs.nextScripts.push({ queueMs: 300, runMs: 300 });
+	const result = await runPreset(
+		preset,
+		{ operation: 'createJob', ...IMAGE_TO_VIDEO, waitForCompletion: true, waitSettings: FAST_WAIT, options: { downloadOutputs: true } },
+		[{ image: 'https://example.com/still.jpg' }],
+	);
+	expect(result.error).toBeUndefined();
+	const [item] = result.outputs.Job;
+	expect(item.json).toMatchObject({ status: 'succeeded', providerStatus: 'SUCCEEDED', outputs: [expect.objectContaining({ kind: 'video', format: 'mp4' })] });
+	expect(Buffer.from(item.binary!.data.data, 'base64')).toEqual(MP4_BYTES);
+
+	const log = sim.server.log.filter((entry) => entry.prefix === sim.runway.prefix);
+	expect(log[0]).toMatchObject({ method: 'POST', path: '/v1/image_to_video' });
+	expect(JSON.parse(log[0].body)).toEqual({ model: 'gen4_turbo', promptImage: 'https://example.com/still.jpg', ratio: '1280:720' });
+	expect(log.every((entry) => entry.headers['x-runway-version'] === RUNWAY_VERSION)).toBe(true);
+	// The output link is the CDN's, fetched without the key.
+	expect(sim.server.fileLog[0].headers.authorization).toBeUndefined();
+});
+
+test('Get Job reads THROTTLED as queued and RUNNING progress given 0–1 as a percentage', async () => {
+	sim.runway.waitingWord = 'THROTTLED';
+	sim.runway.jobs.nextScripts.push({ queueMs: 1_000, runMs: 60_000 }, { queueMs: 0, runMs: 60_000 });
+	const created = await runPreset(preset, { operation: 'createJob', ...IMAGE_TO_VIDEO }, [{ image: 'https://example.com/a.jpg' }, { image: 'https://example.com/b.jpg' }]);
+	const jobIds = created.outputs.Job.map((item) => ({ jobId: item.json.jobId }));
+	sim.server.clock.advance(500);
+	const early = await runPreset(preset, { operation: 'getJob', jobId: '={{ $json.jobId }}' }, jobIds);
+	expect(early.outputs.Job[0].json).toMatchObject({ status: 'queued', providerStatus: 'THROTTLED' });
+	sim.server.clock.advance(30_000);
+	const later = await runPreset(preset, { operation: 'getJob', jobId: '={{ $json.jobId }}' }, jobIds);
+	const running = later.outputs.Job[1].json;
+	expect(running).toMatchObject({ status: 'running', providerStatus: 'RUNNING' });
+	expect(running.progress).toBeGreaterThan(40);
+	expect(running.progress).toBeLessThan(60);
+});
+
+test('Cancel Job sends DELETE and outputs the task CANCELLED', async () => {
+	sim.runway.jobs.nextScripts.push({ queueMs: 0, runMs: 60_000 });
+	const created = await runPreset(preset, { operation: 'createJob', endpoint: 'text_to_video', input: '{"model": "veo3.1", "promptText": "a lighthouse", "ratio": "1280:720"}' });
+	const jobId = created.outputs.Job[0].json.jobId as string;
+	const canceled = await runPreset(preset, { operation: 'cancelJob', jobId });
+	expect(canceled.outputs.Job[0].json).toMatchObject({ jobId, status: 'canceled', providerStatus: 'CANCELLED', done: true });
+	expect(sim.server.log.filter((entry) => entry.method === 'DELETE').map((entry) => entry.path)).toEqual([`/v1/tasks/${jobId}`]);
+});
+
+test('a FAILED task carries its failure; a refused create names the missing field', async () => {
+	sim.runway.jobs.nextScripts.push({ queueMs: 0, runMs: 100, outcome: 'failed', failure: { reason: 'The input image did not pass moderation.', code: 'SAFETY.INPUT.IMAGE' } });
+	const failed = await runPreset(preset, { operation: 'createJob', ...IMAGE_TO_VIDEO, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ image: 'https://example.com/a.jpg' }]);
+	expect(failed.outputs.Job[0].json).toMatchObject({ status: 'failed', providerStatus: 'FAILED', error: { message: 'The input image did not pass moderation.' } });
+	const refused = await runPreset(preset, { operation: 'createJob', endpoint: 'text_to_video', input: '{"model": "veo3.1", "ratio": "1280:720"}' });
+	expect(refused.error?.message).toMatch(/Validation of body failed/);
+});
