@@ -1,7 +1,8 @@
 import type { ApiPreset } from './ApiPreset';
+import { elevenlabs } from './elevenlabs';
 import { openai } from './openai';
 import { replicate } from './replicate';
 import { runway } from './runway';
 
 /** The API selector's presets, one file each. */
-export const PRESETS: ApiPreset[] = [replicate, openai, runway];
+export const PRESETS: ApiPreset[] = [replicate, openai, runway, elevenlabs];

@@ -1,0 +1,80 @@
+import { FAST_WAIT, runPreset } from '../harness/presetRun';
+import type { ProviderSimulators } from '../simulator';
+import { startSimulators } from '../simulator';
+
+/** The HTTP Async Job node with the ElevenLabs Dubbing preset, in n8n's engine, against the simulator @elevenlabs/elevenlabs-js checks. */
+
+let sim: ProviderSimulators;
+let preset: Parameters<typeof runPreset>[0];
+beforeAll(async () => {
+	sim = await startSimulators();
+	preset = {
+		api: 'elevenlabs',
+		baseUrl: sim.server.baseUrl(sim.elevenlabs),
+		authentication: 'httpHeaderAuth',
+		credentials: { httpHeaderAuth: { name: 'xi-api-key', value: [...sim.elevenlabs.apiKeys][0] } },
+	};
+});
+afterAll(async () => await sim.stop());
+beforeEach(() => sim.reset());
+
+const INPUT = '={{ { source_url: $json.video, target_lang: $json.language, num_speakers: 2, watermark: true } }}';
+
+test('dub a video: multipart fields with the key in xi-api-key, every status word, the dubbed file addressed by its language', async () => {
+	sim.elevenlabs.jobs.nextScripts.push({ queueMs: 200, runMs: 600 });
+	const result = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ video: 'https://example.com/talk.mp4', language: 'es' }]);
+	expect(result.error).toBeUndefined();
+	const [item] = result.outputs.Job;
+	const jobId = item.json.jobId as string;
+	expect(item.json).toMatchObject({ status: 'succeeded', providerStatus: 'dubbed', error: null });
+	expect(item.json.outputs).toEqual([{ url: `${preset.baseUrl}/v1/dubbing/${jobId}/audio/es`, kind: 'file' }]);
+
+	const [create, ...polls] = sim.server.log;
+	expect(create).toMatchObject({ method: 'POST', path: '/v1/dubbing', status: 200 });
+	expect(String(create.headers['content-type'])).toMatch(/^multipart\/form-data/);
+	for (const field of ['name="source_url"\r\n\r\nhttps://example.com/talk.mp4', 'name="target_lang"\r\n\r\nes', 'name="num_speakers"\r\n\r\n2', 'name="watermark"\r\n\r\ntrue']) {
+		expect(create.body).toContain(field);
+	}
+	expect(sim.server.log.every((entry) => entry.headers['xi-api-key'] === [...sim.elevenlabs.apiKeys][0])).toBe(true);
+	expect(polls.every((entry) => entry.method === 'GET' && entry.path === `/v1/dubbing/${jobId}`)).toBe(true);
+});
+
+test('queued is queued, preparing and dubbing are running', async () => {
+	sim.elevenlabs.jobs.nextScripts.push({ queueMs: 1_000, runMs: 10_000 });
+	const created = await runPreset(preset, { operation: 'createJob', input: '{"source_url": "https://example.com/a.mp3", "target_lang": "de"}' });
+	// The create's reply has no status: the job is queued.
+	expect(created.outputs.Job[0].json).toMatchObject({ status: 'queued', providerStatus: 'created' });
+	const jobId = created.outputs.Job[0].json.jobId as string;
+	const seen: unknown[] = [];
+	for (const step of [0, 1_500, 5_000]) {
+		sim.server.clock.advance(step);
+		const looked = await runPreset(preset, { operation: 'getJob', jobId });
+		seen.push([looked.outputs.Job[0].json.providerStatus, looked.outputs.Job[0].json.status]);
+	}
+	expect(seen).toEqual([
+		['queued', 'queued'],
+		['preparing', 'running'],
+		['dubbing', 'running'],
+	]);
+});
+
+test('a failed dubbing carries its error; a create without target_lang names the field', async () => {
+	sim.elevenlabs.jobs.nextScripts.push({ queueMs: 0, runMs: 100, outcome: 'failed', failure: { reason: 'No speech was found in the source.' } });
+	const failed = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ video: 'https://example.com/silence.mp4', language: 'fr' }]);
+	expect(failed.outputs.Job[0].json).toMatchObject({ status: 'failed', providerStatus: 'failed', outputs: [], error: { message: 'No speech was found in the source.' } });
+	const refused = await runPreset(preset, { operation: 'createJob', input: '{"source_url": "https://example.com/a.mp4"}' });
+	expect(refused.error?.message).toMatch(/target_lang: Field required/);
+});
+
+test('a Header Auth credential under another header name stops the run before any request', async () => {
+	const result = await runPreset({ ...preset, credentials: { httpHeaderAuth: { name: 'Authorization', value: 'Bearer x' } } }, { operation: 'createJob', input: INPUT }, [{ video: 'https://example.com/a.mp4', language: 'es' }]);
+	expect(result.error?.message).toMatch(/xi-api-key/);
+	expect(sim.server.log).toHaveLength(0);
+});
+
+test('a dubbed reply without the field the output address names is an error naming that field', async () => {
+	sim.elevenlabs.jobs.nextScripts.push({ queueMs: 0, runMs: 10 });
+	sim.server.injectFault({ prefix: sim.elevenlabs.prefix, method: 'GET', times: Infinity, fault: { kind: 'rewrite', rewrite: (body) => ({ ...(body as object), target_languages: [] }) } });
+	const result = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ video: 'https://example.com/a.mp4', language: 'es' }]);
+	expect(result.error?.message ?? '').toMatch(/target_languages\[0\]/);
+});
