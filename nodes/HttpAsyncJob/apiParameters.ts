@@ -39,6 +39,7 @@ const STATUS_LISTS: Array<[string, JobStatus]> = [
 	['failedWords', 'failed'],
 	['canceledWords', 'canceled'],
 	['queuedWords', 'queued'],
+	['runningWords', 'running'],
 ];
 
 /** Each Custom field a preset sets, as the value the user would have typed there. */

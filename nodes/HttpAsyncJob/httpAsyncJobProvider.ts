@@ -40,6 +40,7 @@ interface ReplyFields {
 	progressScale?: 'percent' | 'fraction';
 	queuePositionPath?: string;
 	errorPath?: string;
+	/** One path, or several separated by commas where outputs of different kinds sit apart (`images, video`). */
 	outputsPath?: string;
 	outputUrlField?: string;
 	/** An address template, not a path: where a succeeded job's file is when the reply gives no link. */
@@ -48,11 +49,10 @@ interface ReplyFields {
 	createdAtPath?: string;
 }
 
-const REPLY_FIELD_NAMES: Array<[Exclude<keyof ReplyFields, 'progressScale'>, string]> = [
+const REPLY_FIELD_NAMES: Array<[Exclude<keyof ReplyFields, 'progressScale' | 'outputsPath'>, string]> = [
 	['progressPath', 'Progress Path'],
 	['queuePositionPath', 'Queue Position Path'],
 	['errorPath', 'Error Message Path'],
-	['outputsPath', 'Outputs Path'],
 	['outputUrlField', 'Output URL Field'],
 	['costPath', 'Cost Path'],
 	['createdAtPath', 'Created Time Path'],
@@ -90,6 +90,7 @@ function readRules(fn: IExecuteFunctions, parameter: ApiParameter, itemIndex: nu
 		['failedWords', 'Failed Words', 'failed'],
 		['canceledWords', 'Canceled Words', 'canceled'],
 		['queuedWords', 'Queued Words', 'queued'],
+		['runningWords', 'Running Words', 'running'],
 	];
 	for (const [name, field, status] of wordLists) {
 		const value = parameter(name, itemIndex, '');
@@ -108,6 +109,9 @@ function readRules(fn: IExecuteFunctions, parameter: ApiParameter, itemIndex: nu
 	const replyFields = { ...(parameter('replyFields', itemIndex, {}) as ReplyFields) };
 	const fields: ReplyFields = { progressScale: replyFields.progressScale === 'fraction' ? 'fraction' : 'percent' };
 	for (const [name, field] of REPLY_FIELD_NAMES) fields[name] = checkedPath(node, replyFields[name], field, itemIndex);
+	const outputsPaths = typeof replyFields.outputsPath === 'string' ? replyFields.outputsPath.split(',') : [replyFields.outputsPath];
+	const checkedOutputsPaths = outputsPaths.map((outputsPath) => checkedPath(node, outputsPath, 'Outputs Path', itemIndex)).filter(Boolean);
+	if (checkedOutputsPaths.length > 0) fields.outputsPath = checkedOutputsPaths.join(',');
 	if (typeof replyFields.outputUrl === 'string' && replyFields.outputUrl.trim() !== '') fields.outputUrl = checkedUrl(node, replyFields.outputUrl.trim(), 'Output URL', itemIndex);
 	const result = parameter('resultRequest', itemIndex, {}) as IDataObject;
 	const isCreate = fn.getNodeParameter('operation', 0) === 'createJob';
@@ -251,7 +255,7 @@ function readFields(body: unknown, fields: ReplyFields, part: 'status' | 'result
 		if (createdAt) snapshot.createdAt = createdAt;
 	}
 	if (part !== 'status') {
-		const outputs = fields.outputsPath ? outputsOf(at(fields.outputsPath), fields.outputUrlField ?? 'url') : [];
+		const outputs = (fields.outputsPath?.split(',') ?? []).flatMap((path) => outputsOf(at(path), fields.outputUrlField ?? 'url'));
 		if (outputs.length > 0) snapshot.outputs = outputs;
 		const message = errorMessageOf(at(fields.errorPath));
 		if (message) snapshot.error = { message, retryable: false };

@@ -173,6 +173,14 @@ const customStatusProperties: INodeProperties[] = [
 		description: 'Comma-separated status words that mean the job waits to run. Any other word counts as running; a wait that times out on one says so.',
 	},
 	{
+		displayName: 'Running Words',
+		name: 'runningWords',
+		type: 'string',
+		default: '',
+		placeholder: 'processing',
+		description: 'Optional: comma-separated status words that mean the job runs. Any word in no list counts as running too, but a wait that times out on one says it is unknown.',
+	},
+	{
 		displayName: 'Reply Fields',
 		name: 'replyFields',
 		type: 'collection',
@@ -204,7 +212,7 @@ const customStatusProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'output',
-				description: 'A URL, a list of URLs, objects with a URL field, text or JSON',
+				description: 'A URL, a list of URLs, objects with a URL field, text or JSON. Several paths separated by commas where outputs of different kinds sit apart (images, video).',
 			},
 			{ displayName: 'Progress Path', name: 'progressPath', type: 'string', default: '', placeholder: 'progress' },
 			{

@@ -11,7 +11,9 @@ import type { ProviderSimulator, SimReply, SimRequest, SimulatorServer } from '.
  * `queue_position`) or `IN_PROGRESS`, answered 202, then `COMPLETED`, answered 200, whatever
  * the outcome: a failure shows only when the result is fetched from `response_url` (422 with
  * FastAPI-style `detail`). Status, result and cancel URLs
- * name only owner and app.
+ * name only owner and app. Every status reply holds `request_id` and the three URLs, its logs
+ * are `{message, level, source: "USER", timestamp}`, and the result reply names the request in
+ * `x-fal-request-id`, as `@fal-ai/client`'s types and response handler read them.
  */
 
 export interface FalRequestExtra {
@@ -58,9 +60,10 @@ export class FalSimulator implements ProviderSimulator {
 		return { status: 404, body: { detail: 'Not Found' } };
 	}
 
+	/** What every queue reply says of the request: its id and the URLs to use next. */
 	private urls(job: SimJob<FalRequestExtra>) {
 		const base = `${this.server.baseUrl(this)}/${job.extra.app}/requests/${job.id}`;
-		return { response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
+		return { request_id: job.id, response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
 	}
 
 	private submit(request: SimRequest): SimReply {
@@ -78,13 +81,13 @@ export class FalSimulator implements ProviderSimulator {
 		const job = this.jobs.create(randomUUID(), request.at, { app, input: input as Record<string, unknown>, imageUrls: [] });
 		return {
 			status: 200,
-			body: { status: 'IN_QUEUE', request_id: job.id, ...this.urls(job), queue_position: queuePositionOf(this.jobs, job, request.at).position - 1 },
+			body: { status: 'IN_QUEUE', ...this.urls(job), queue_position: queuePositionOf(this.jobs, job, request.at).position - 1 },
 		};
 	}
 
 	private status(job: SimJob<FalRequestExtra>, now: number, withLogs: boolean): SimReply {
 		const phase = phaseOf(job, now);
-		const logs = withLogs ? [{ message: `request ${job.id} ${phase}`, level: 'INFO', source: 'user', timestamp: new Date(now).toISOString() }] : undefined;
+		const logs = withLogs ? [{ message: `request ${job.id} ${phase}`, level: 'INFO', source: 'USER', timestamp: new Date(now).toISOString() }] : undefined;
 		if (phase === 'queued') {
 			// fal counts the queue from 0: the next request to run is at position 0.
 			const position = queuePositionOf(this.jobs, job, now).position - 1;
@@ -101,6 +104,10 @@ export class FalSimulator implements ProviderSimulator {
 	}
 
 	private result(job: SimJob<FalRequestExtra>, now: number): SimReply {
+		return { ...this.resultReply(job, now), headers: { 'x-fal-request-id': job.id } };
+	}
+
+	private resultReply(job: SimJob<FalRequestExtra>, now: number): SimReply {
 		if (phaseOf(job, now) !== 'finished') return { status: 400, body: { detail: 'Request is still in progress' } };
 		const outcome = outcomeOf(job);
 		if (outcome === 'canceled') return { status: 400, body: { detail: 'Request was cancelled' } };

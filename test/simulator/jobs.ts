@@ -15,6 +15,8 @@ export interface JobScript {
 	failure?: { reason?: string; code?: string };
 	/** While not finished, report this provider status word instead of the real one. */
 	unknownStatus?: string;
+	/** Once finished, report this provider status word instead of the outcome's (a rare final word: Replicate's `aborted`). */
+	finalWord?: string;
 	/** The job is gone (404) once this much time has passed since its creation. */
 	vanishAfterMs?: number;
 	/** Provider time estimate = true duration × this factor (1 = exact). */
@@ -98,6 +100,15 @@ export function progressOf(job: SimJob<unknown>, now: number): number {
 	const ran = now - job.createdAt - job.script.queueMs;
 	if (ran <= 0) return 0;
 	return Math.min(100, Math.floor((ran / Math.max(1, job.script.runMs)) * 100));
+}
+
+/**
+ * Resolves once the job has finished or `maxMs` (simulator clock) has passed: for a reply the
+ * API holds while the job runs (Replicate's `Prefer: wait`).
+ */
+export async function untilFinished(job: SimJob<unknown>, clock: { now(): number }, maxMs: number): Promise<void> {
+	const until = clock.now() + maxMs;
+	while (phaseOf(job, clock.now()) !== 'finished' && clock.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** Time the finished job ended (simulator clock ms). */

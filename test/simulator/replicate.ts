@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { SimJob } from './jobs';
-import { JobBook, PNG_BYTES, finishedAt, outcomeOf, phaseOf, progressOf } from './jobs';
+import { JobBook, PNG_BYTES, finishedAt, outcomeOf, phaseOf, progressOf, untilFinished } from './jobs';
 import type { ProviderSimulator, SimReply, SimRequest, SimulatorServer } from './server';
 
 /**
@@ -9,9 +9,13 @@ import type { ProviderSimulator, SimReply, SimRequest, SimulatorServer } from '.
  * `POST /v1/predictions` (a model version) or `POST /v1/models/{owner}/{name}/predictions`
  * (an official model) answering 201 with the whole prediction, `GET /v1/predictions/{id}`,
  * `POST /v1/predictions/{id}/cancel`. Statuses `starting` → `processing` → `succeeded` /
- * `failed` / `canceled`; `output` is what the model returns: one URL, a list of URLs, text, or
- * an object (a speech model's transcript with its segments).
- * Errors are problem details (`{title, detail, status}`). Progress shows only in `logs`.
+ * `failed` / `canceled` / `aborted` (the prediction passed its deadline before it started);
+ * `output` is what the model returns: one URL, a list of URLs, text, or an object (a speech
+ * model's transcript with its segments). A create with `Prefer: wait` or `wait=n` (n seconds,
+ * 60 at most) is answered once the prediction has finished, or when that time is up, as the
+ * `replicate` client's `wait` option sends it.
+ * Errors are problem details (`{title, detail, status}`). Progress shows only in `logs`, as
+ * tqdm lines the client's `parseProgressFromLogs` reads (`76%|███   | 76/100 [...]`).
  */
 
 export type ReplicateOutputShape = 'url' | 'list' | 'text' | 'transcript';
@@ -54,14 +58,18 @@ export class ReplicateSimulator implements ProviderSimulator {
 	 */
 	idempotencyHeader?: string;
 
+	/** The longest a `Prefer: wait` create is held (simulator ms), 60 s as at Replicate; tests of long jobs lower it. */
+	longestHoldMs = 60_000;
+
 	constructor(private readonly server: SimulatorServer) {}
 
 	reset(): void {
 		this.jobs.nextScripts.length = 0;
 		this.idempotencyHeader = undefined;
+		this.longestHoldMs = 60_000;
 	}
 
-	handle(request: SimRequest): SimReply {
+	handle(request: SimRequest): SimReply | Promise<SimReply> {
 		const token = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
 		if (!token || !this.apiTokens.has(token)) {
 			return problem(401, 'Unauthenticated', 'You did not pass a valid authentication token');
@@ -79,7 +87,7 @@ export class ReplicateSimulator implements ProviderSimulator {
 		return problem(404, 'Not found', 'Not found.');
 	}
 
-	private create(request: SimRequest, model: string | undefined): SimReply {
+	private async create(request: SimRequest, model: string | undefined): Promise<SimReply> {
 		let body: { version?: unknown; input?: unknown };
 		try {
 			body = JSON.parse(request.rawBody.toString('utf8')) as typeof body;
@@ -111,6 +119,11 @@ export class ReplicateSimulator implements ProviderSimulator {
 			outputUrls: [],
 			idempotencyKey: typeof key === 'string' ? key : undefined,
 		});
+		const wait = /^wait(?:=(\d+))?$/.exec(String(request.headers.prefer ?? '').trim());
+		if (wait) {
+			await untilFinished(job, this.server.clock, Math.min(this.longestHoldMs, Number(wait[1] ?? 60) * 1000));
+			return { status: 201, body: this.predictionBody(job, this.server.clock.now()) };
+		}
 		return { status: 201, body: this.predictionBody(job, request.at) };
 	}
 
@@ -133,16 +146,16 @@ export class ReplicateSimulator implements ProviderSimulator {
 		const iso = (ms: number) => new Date(ms).toISOString();
 		const startedAt = job.createdAt + job.script.queueMs;
 		const outcome = phase === 'finished' ? outcomeOf(job) : undefined;
-		const status = outcome ?? (job.script.unknownStatus || (phase === 'queued' ? 'starting' : 'processing'));
+		const status = outcome ? (job.script.finalWord ?? outcome) : job.script.unknownStatus || (phase === 'queued' ? 'starting' : 'processing');
 		return {
 			id: job.id,
 			model: job.extra.model,
 			version: job.extra.version,
 			input: job.extra.input,
-			logs: phase === 'queued' ? '' : `${Math.min(100, progressOf(job, now))}%|`,
+			logs: phase === 'queued' ? '' : tqdmLine(progressOf(job, now)),
 			output: outcome === 'succeeded' ? this.output(job) : null,
 			data_removed: false,
-			error: outcome === 'failed' ? (job.script.failure?.reason ?? 'Prediction failed') : null,
+			error: outcome === 'failed' && !job.script.finalWord ? (job.script.failure?.reason ?? 'Prediction failed') : null,
 			status,
 			source: 'api',
 			created_at: iso(job.createdAt),
@@ -171,4 +184,10 @@ export class ReplicateSimulator implements ProviderSimulator {
 		}
 		return extra.shape === 'list' ? extra.outputUrls : extra.outputUrls[0];
 	}
+}
+
+/** A progress line as tqdm writes it, the form the `replicate` client reads progress from. */
+function tqdmLine(percent: number): string {
+	const bar = '█'.repeat(Math.floor(percent / 10)).padEnd(10, ' ');
+	return `Starting inference\n${percent}%|${bar}| ${percent}/100 [00:01<00:01, 50.00it/s]\n`;
 }

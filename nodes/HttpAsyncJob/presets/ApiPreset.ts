@@ -42,12 +42,13 @@ export interface ApiPreset {
 		url: string;
 		/** Where the reply holds the status word. */
 		path: string;
-		/** Every word the API reports, final ones included; a word not named here counts as running. */
+		/** Every word the API reports, by meaning, the rare final ones included. */
 		words: Partial<Record<JobStatus, string[]>>;
 		progressPath?: string;
 		progressScale?: 'percent' | 'fraction';
 		queuePositionPath?: string;
 		errorPath?: string;
+		/** Paths separated by commas where the API puts outputs of several kinds (`images, video`). */
 		outputsPath?: string;
 		outputUrlField?: string;
 		/** Where a succeeded job's file is, when its reply gives no link: `{{jobId}}`, `{{baseUrl}}`, and `{{field}}` of the status reply. */

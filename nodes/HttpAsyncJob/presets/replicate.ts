@@ -22,7 +22,7 @@ export const replicate: ApiPreset = {
 		url: '{{baseUrl}}/v1/predictions/{{jobId}}',
 		path: 'status',
 		// "aborted": the prediction passed its deadline before it started.
-		words: { queued: ['starting'], succeeded: ['succeeded'], failed: ['failed', 'aborted'], canceled: ['canceled'] },
+		words: { queued: ['starting'], running: ['processing'], succeeded: ['succeeded'], failed: ['failed', 'aborted'], canceled: ['canceled'] },
 		errorPath: 'error',
 		outputsPath: 'output',
 		createdAtPath: 'created_at',
