@@ -30,7 +30,7 @@ export interface PresetCase {
 	canceledStatus?: JobStatus;
 }
 
-export type PresetName = 'replicate' | 'fal' | 'openai' | 'runway' | 'elevenlabs';
+export type PresetName = 'replicate' | 'fal' | 'runpod' | 'assemblyAi' | 'luma' | 'openai' | 'runway' | 'elevenlabs';
 
 export function presetCase(sim: ProviderSimulators, preset: PresetName): PresetCase {
 	const base = (simulator: Parameters<typeof sim.server.baseUrl>[0]) => sim.server.baseUrl(simulator);
@@ -50,6 +50,40 @@ export function presetCase(sim: ProviderSimulators, preset: PresetName): PresetC
 					{ word: 'canceled', script: { outcome: 'canceled' }, status: 'canceled' },
 				],
 				canceledStatus: 'canceled',
+			};
+		case 'runpod':
+			return {
+				parameters: { api: 'runpod', baseUrl: base(sim.runpod), endpoint: [...sim.runpod.endpointIds][0], authentication: 'httpBearerAuth' },
+				input: '={{ { prompt: $json.prompt } }}',
+				credentials: { httpBearerAuth: { token: [...sim.runpod.apiKeys][0] } },
+				jobs: sim.runpod.jobs,
+				outputs: 'files',
+				failure: { script: { outcome: 'failed', failure: { reason: 'CUDA error: out of memory' } }, message: 'CUDA error: out of memory' },
+				finalWords: [
+					{ word: 'TIMED_OUT', script: { outcome: 'failed', finalWord: 'TIMED_OUT' }, status: 'failed' },
+					{ word: 'CANCELLED', script: { outcome: 'canceled' }, status: 'canceled' },
+				],
+				canceledStatus: 'canceled',
+			};
+		case 'assemblyAi':
+			return {
+				parameters: { api: 'assemblyAi', baseUrl: base(sim.assemblyAi), authentication: 'httpHeaderAuth' },
+				input: '={{ { audio_url: "https://example.com/" + $json.prompt.replace(/ /g, "-") + ".mp3" } }}',
+				credentials: { httpHeaderAuth: { name: 'Authorization', value: [...sim.assemblyAi.apiKeys][0] } },
+				jobs: sim.assemblyAi.jobs,
+				outputs: 'text',
+				failure: { script: { outcome: 'failed', failure: { reason: 'Download error, unable to download the audio file' } }, message: 'unable to download' },
+				finalWords: [{ word: 'error', script: { outcome: 'failed' }, status: 'failed' }],
+			};
+		case 'luma':
+			return {
+				parameters: { api: 'luma', baseUrl: base(sim.luma), endpoint: 'image', authentication: 'httpBearerAuth' },
+				input: '={{ { prompt: $json.prompt, model: "photon-1" } }}',
+				credentials: { httpBearerAuth: { token: [...sim.luma.apiKeys][0] } },
+				jobs: sim.luma.jobs,
+				outputs: 'files',
+				failure: { script: { outcome: 'failed', failure: { reason: 'The prompt was flagged by moderation' } }, message: 'flagged by moderation' },
+				finalWords: [{ word: 'failed', script: { outcome: 'failed' }, status: 'failed' }],
 			};
 		case 'fal':
 			return {
@@ -101,4 +135,4 @@ export function presetCase(sim: ProviderSimulators, preset: PresetName): PresetC
 	}
 }
 
-export const PRESET_NAMES: PresetName[] = ['replicate', 'fal', 'openai', 'runway', 'elevenlabs'];
+export const PRESET_NAMES: PresetName[] = ['replicate', 'fal', 'runpod', 'assemblyAi', 'luma', 'openai', 'runway', 'elevenlabs'];

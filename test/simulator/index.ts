@@ -1,12 +1,15 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { AetherForgeSimulator } from './aetherForge';
+import { AssemblyAiSimulator } from './assemblyAi';
 import { ElevenLabsSimulator } from './elevenlabs';
 import { FalSimulator } from './fal';
 import { GeminiSimulator } from './gemini';
+import { LumaSimulator } from './luma';
 import { OpenAiSimulator } from './openai';
 import { PixxelSimulator } from './pixxel';
 import { ReplicateSimulator } from './replicate';
+import { RunPodSimulator } from './runpod';
 import { RunwaySimulator } from './runway';
 import { SimulatorServer } from './server';
 import { TensorArtSimulator } from './tensorArt';
@@ -18,12 +21,15 @@ export interface ProviderSimulators {
 	/** Two APIs no node of ours knows, for the HTTP Async Job node. */
 	replicate: ReplicateSimulator;
 	fal: FalSimulator;
-	/** Job APIs of the HTTP Async Job node's presets, each checked by its vendor's SDK. */
+	tensorArt: TensorArtSimulator;
+	/** APIs of the HTTP Async Job node's presets. */
+	runpod: RunPodSimulator;
+	assemblyAi: AssemblyAiSimulator;
+	luma: LumaSimulator;
 	openai: OpenAiSimulator;
 	gemini: GeminiSimulator;
 	runway: RunwaySimulator;
 	elevenlabs: ElevenLabsSimulator;
-	tensorArt: TensorArtSimulator;
 	/** Credentials, by credential type, that point at this simulator with keys it accepts. */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	/**
@@ -52,6 +58,9 @@ export async function startSimulators(options: { port?: number; speed?: number }
 	const tensorArt = server.register(new TensorArtSimulator(server));
 	const replicate = server.register(new ReplicateSimulator(server));
 	const fal = server.register(new FalSimulator(server));
+	const runpod = server.register(new RunPodSimulator(server));
+	const assemblyAi = server.register(new AssemblyAiSimulator());
+	const luma = server.register(new LumaSimulator(server));
 	const openai = server.register(new OpenAiSimulator());
 	const gemini = server.register(new GeminiSimulator(server));
 	const runway = server.register(new RunwaySimulator(server));
@@ -64,6 +73,9 @@ export async function startSimulators(options: { port?: number; speed?: number }
 		tensorArt,
 		replicate,
 		fal,
+		runpod,
+		assemblyAi,
+		luma,
 		openai,
 		gemini,
 		runway,
@@ -80,6 +92,9 @@ export async function startSimulators(options: { port?: number; speed?: number }
 		realApiBases: {
 			'https://api.replicate.com': server.baseUrl(replicate),
 			'https://queue.fal.run': server.baseUrl(fal),
+			'https://api.runpod.ai': server.baseUrl(runpod),
+			'https://api.assemblyai.com': server.baseUrl(assemblyAi),
+			'https://api.lumalabs.ai': server.baseUrl(luma),
 			'https://api.openai.com': server.baseUrl(openai),
 			'https://generativelanguage.googleapis.com': server.baseUrl(gemini),
 			'https://api.dev.runwayml.com': server.baseUrl(runway),
