@@ -140,6 +140,7 @@ export const tensorArtProvider: JobProvider = {
 
 	// TAMS calls runningNotifyUrl as the job runs and when it ends (PROVIDERS.md §1; its body is undocumented).
 	withNotifyUrl: (request, url) => ({ ...request, body: { ...request.body, runningNotifyUrl: url } }),
+	callbackKeyFields: ['apiKey', 'privateKey'],
 
 	mapStatus: (providerStatus) => STATUSES[providerStatus.toUpperCase()],
 

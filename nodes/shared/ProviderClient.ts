@@ -125,6 +125,10 @@ export class ProviderClient {
 	async request(request: ProviderRequest, options: CallOptions): Promise<CallResult>;
 	async request(request: ProviderRequest, { itemIndex, deadline, jobSeenBefore }: CallOptions = {}): Promise<CallResult> {
 		await this.transport.connect(itemIndex, request);
+		const refusal = this.transport.credentialRefusal(request);
+		if (refusal) {
+			throw new NodeOperationError(this.ctx.getNode(), `${this.provider.displayName} could not ${request.purpose}: ${refusal.reason}`, { itemIndex, description: refusal.advice });
+		}
 		const place = this.placeOf(itemIndex);
 		const kind = requestKind(request);
 		let jobMayExist = false;
@@ -169,7 +173,7 @@ export class ProviderClient {
 				await this.sleep(waitMs);
 				continue;
 			}
-			if (outcome === 'garbledAnswer') throw malformedReplyError(place, request, body, jobNote());
+			if (outcome === 'garbledAnswer') throw malformedReplyError(place, request, statusCode, body, jobNote());
 			if (outcome === 'redirected') {
 				throw redirectError(place, request, statusCode, this.transport.scrub(String(headers.location ?? 'another address')));
 			}

@@ -1,6 +1,7 @@
 import { FAST_WAIT, runPreset } from '../harness/presetRun';
 import type { ProviderSimulators } from '../simulator';
 import { startSimulators } from '../simulator';
+import { MP4_BYTES } from '../simulator/jobs';
 
 /** The HTTP Async Job node with the ElevenLabs Dubbing preset, in n8n's engine, against the simulator @elevenlabs/elevenlabs-js checks. */
 
@@ -68,4 +69,14 @@ test('a dubbed reply without the field the output address names is an error nami
 	sim.server.injectFault({ prefix: sim.elevenlabs.prefix, method: 'GET', times: Infinity, fault: { kind: 'rewrite', rewrite: (body) => ({ ...(body as object), target_languages: [] }) } });
 	const result = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ video: 'https://example.com/a.mp4', language: 'es' }]);
 	expect(result.error?.message ?? '').toMatch(/target_languages\[0\]/);
+});
+
+test('Download Outputs fetches the dubbed file with the key in xi-api-key', async () => {
+	sim.elevenlabs.jobs.nextScripts.push({ queueMs: 0, runMs: 100 });
+	const result = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT, options: { downloadOutputs: true } }, [{ video: 'https://example.com/talk.mp4', language: 'es' }]);
+	expect(result.error).toBeUndefined();
+	expect(Buffer.from(result.outputs.Job[0].binary!.data.data, 'base64')).toEqual(MP4_BYTES);
+	const download = sim.server.log.find((entry) => entry.path.endsWith('/audio/es'))!;
+	expect(download).toMatchObject({ method: 'GET', status: 200 });
+	expect(download.headers['xi-api-key']).toBe([...sim.elevenlabs.apiKeys][0]);
 });

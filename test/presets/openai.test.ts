@@ -1,6 +1,7 @@
 import { FAST_WAIT, runPreset } from '../harness/presetRun';
 import type { ProviderSimulators } from '../simulator';
 import { startSimulators } from '../simulator';
+import { MP4_BYTES } from '../simulator/jobs';
 
 /** The HTTP Async Job node with the OpenAI Videos preset, in n8n's engine, against the simulator the openai SDK checks. */
 
@@ -76,4 +77,15 @@ test('Custom with the Output URL the preset sets gives the same item: the preset
 	const result = await runPreset({ ...preset, api: 'custom' }, { ...custom, operation: 'createJob', waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'a red kite' }]);
 	const [item] = result.outputs.Job;
 	expect(item.json).toMatchObject({ status: 'succeeded', progress: 100, outputs: [{ url: `${base}/v1/videos/${String(item.json.jobId)}/content`, kind: 'file' }] });
+});
+
+test('Download Outputs fetches the video from its content address with the key, which goes to the API origin only', async () => {
+	sim.openai.jobs.nextScripts.push({ queueMs: 0, runMs: 100 });
+	const result = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT, options: { downloadOutputs: true } }, [{ prompt: 'a kite' }]);
+	expect(result.error).toBeUndefined();
+	const [item] = result.outputs.Job;
+	expect(Buffer.from(item.binary!.data.data, 'base64')).toEqual(MP4_BYTES);
+	const download = sim.server.log.find((entry) => entry.path.endsWith('/content'))!;
+	expect(download).toMatchObject({ method: 'GET', status: 200 });
+	expect(download.headers.authorization).toBe(`Bearer ${[...sim.openai.apiKeys][0]}`);
 });

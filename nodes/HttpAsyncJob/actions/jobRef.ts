@@ -12,11 +12,13 @@ export function jobRefOf(fn: IExecuteFunctions, itemIndex: number, jobId: string
 	const node = fn.getNode();
 	const { parameter } = apiSettings(fn);
 	const statusUrlPath = createReply === undefined ? undefined : checkedPath(node, parameter('statusUrlPath', itemIndex, ''), 'Status URL Path', itemIndex);
-	const statusUrl = statusUrlPath
-		? checkedUrl(node, valueAt(createReply, statusUrlPath), `Status URL Path "${statusUrlPath}" of the create reply`, itemIndex)
+	const statusUrlReplyField = statusUrlPath ? `Status URL Path "${statusUrlPath}" of the create reply` : undefined;
+	const statusUrl = statusUrlReplyField
+		? checkedUrl(node, valueAt(createReply, statusUrlPath!), statusUrlReplyField, itemIndex)
 		: checkedUrl(node, parameter('statusUrl', itemIndex, ''), 'Status URL', itemIndex, jobId);
-	const address: Record<string, string> = { statusUrl };
 	const resultUrl = (parameter('resultRequest', itemIndex, {}) as IDataObject).resultUrl;
+	// Where a reply named the status URL, the credential goes with it only to the API's own origins.
+	const address: Record<string, string> = statusUrlReplyField ? { statusUrl, statusUrlReplyField } : { statusUrl };
 	if (typeof resultUrl === 'string' && resultUrl.trim() !== '') address.resultUrl = checkedUrl(node, resultUrl, 'Result URL', itemIndex, jobId);
 	return { jobId, address };
 }
