@@ -14,6 +14,8 @@
  * Rows 1–3 run again with the HTTP Async Job node, set up as a user would for the Replicate-like
  * API (rows 1H, 2H) and for TAMS (row 3H).
  * `npm run bench -- --json` ends with one line of JSON holding the same figures.
+ * `npm run bench -- --http-preset` runs rows 1H–3H alone, the node set to its Replicate preset
+ * (row 3H then against the Replicate simulator held to 5 requests per second).
  *
  * Long jobs run on a simulator whose clock goes faster (×10 for 10 min, ×50 for 1 h); the node's
  * intervals, timeout and request budget are scaled by the same factor, and delays are read on the
@@ -35,6 +37,7 @@ import { pixxelProvider } from '../nodes/Pixxel/pixxelProvider';
 import type { WorkflowJson } from '../test/harness/engine';
 import { repoRoot, runWorkflow, useFilesystemBinaryData } from '../test/harness/engine';
 import { httpApiSettings } from '../test/harness/httpAsyncJobSettings';
+import { presetCase } from '../test/harness/presetCases';
 import { singleNodeWorkflow } from '../test/harness/workflows';
 import type { ProviderSimulators } from '../test/simulator';
 import { startSimulators } from '../test/simulator';
@@ -71,7 +74,17 @@ function assertAllSucceeded(items: Array<{ json: IDataObject }> | undefined, cou
 const JOB_SECONDS = 3;
 
 /** Which node a row runs: the provider node, or the HTTP Async Job node set up for the same kind of API. */
-type BenchNode = 'provider' | 'http';
+type BenchNode = 'provider' | 'http' | 'preset';
+
+/**
+ * The HTTP Async Job node's settings for the Replicate-like API (or TAMS, which has no preset):
+ * typed as a user would from the API's docs (`http`), or its Replicate preset (`preset`).
+ */
+function httpSetup(sim: ProviderSimulators, node: BenchNode, api: 'replicate' | 'tensorArt' = 'replicate') {
+	if (node !== 'preset') return httpApiSettings(sim, api);
+	const { parameters, input, credentials } = presetCase(sim, 'replicate');
+	return { create: { ...parameters, input }, status: parameters, credentials };
+}
 
 /**
  * Create Job with "Wait for Completion" for `count` jobs of `jobSeconds`, at AetherForge or with the
@@ -81,12 +94,12 @@ async function createAndWait(sim: ProviderSimulators, count: number, maxParallel
 	const script = { queueMs: 0, runMs: jobSeconds * 1000, outcome: 'succeeded' as const, outputCount: 1 };
 	sim.aetherForge.jobs.defaultScript = script;
 	sim.replicate.jobs.defaultScript = script;
-	const http = httpApiSettings(sim, 'replicate');
+	const http = httpSetup(sim, node);
 	const create =
-		node === 'http'
+		node !== 'provider'
 			? { ...http.create, operation: 'createJob' }
 			: { operation: 'createJob', type: 'effectV2', description: '={{ $json.prompt }}', quality: 'standard', frame: '4' };
-	const workflow = singleNodeWorkflow(node === 'http' ? 'httpAsyncJob' : 'aetherForge', {
+	const workflow = singleNodeWorkflow(node !== 'provider' ? 'httpAsyncJob' : 'aetherForge', {
 		...create,
 		waitForCompletion: true,
 		// A floor sized to jobs of seconds (AetherForge advises polling every 1–2 s).
@@ -96,7 +109,7 @@ async function createAndWait(sim: ProviderSimulators, count: number, maxParallel
 	});
 	const started = Date.now();
 	const { outputs, error } = await runWorkflow(workflow, {
-		credentials: node === 'http' ? http.credentials : sim.credentials,
+		credentials: node !== 'provider' ? http.credentials : sim.credentials,
 		input: Array.from({ length: count }, (_, n) => ({ prompt: `sprite sheet ${n}` })),
 	});
 	if (error) throw error;
@@ -224,7 +237,7 @@ async function scheduleCase(label: string, durationSeconds: number, speed: numbe
 }
 
 /** Row 2 with the HTTP Async Job node at the Replicate-like API, which gives no estimate. */
-async function httpScheduleCase(label: string, durationSeconds: number, speed: number): Promise<Pick<ScheduleFigures, 'label' | 'oursRequests' | 'oursWorstDelay'>> {
+async function httpScheduleCase(label: string, durationSeconds: number, speed: number, node: BenchNode = 'http'): Promise<Pick<ScheduleFigures, 'label' | 'oursRequests' | 'oursWorstDelay'>> {
 	const sim = await startSimulators({ speed });
 	try {
 		const { server, replicate } = sim;
@@ -233,7 +246,7 @@ async function httpScheduleCase(label: string, durationSeconds: number, speed: n
 			replicate.jobs.nextScripts.push({ queueMs: 0, runMs });
 			return replicate.jobs.create(crypto.randomUUID().replace(/-/g, ''), server.clock.now(), { model: 'acme/model', version: '0'.repeat(64), input: {}, shape: 'url', outputUrls: [] });
 		});
-		const http = httpApiSettings(sim, 'replicate');
+		const http = httpSetup(sim, node);
 		const { outputs, error } = await runWorkflow(
 			singleNodeWorkflow('httpAsyncJob', {
 				...http.status,
@@ -261,19 +274,37 @@ async function httpScheduleCase(label: string, durationSeconds: number, speed: n
 const LIMIT_PER_SECOND = 5;
 
 /** 200 Tensor.Art waits at the given request budget against a simulated limit of 5 per second. */
+/** Holds the Replicate simulator to LIMIT_PER_SECOND requests a second, answering 429 with Retry-After as the TAMS one does. */
+function limitReplicate(server: SimulatorServer): void {
+	let recent: number[] = [];
+	server.injectFault({
+		prefix: '/replicate',
+		times: Infinity,
+		fault: () => {
+			const now = Date.now();
+			recent = [...recent.filter((at) => now - at < 1000), now];
+			if (recent.length <= LIMIT_PER_SECOND) return undefined;
+			return { kind: 'status', status: 429, body: { title: 'Too Many Requests', detail: 'Request was throttled.', status: 429 }, headers: { 'retry-after': '1' } };
+		},
+	});
+}
+
 async function rateLimited(requestsPerSecond: number | undefined, node: BenchNode = 'provider') {
 	const sim = await startSimulators();
 	try {
-		const { server, tensorArt } = sim;
+		const { server, tensorArt, replicate } = sim;
 		tensorArt.rateLimitPerSecond = LIMIT_PER_SECOND;
+		if (node === 'preset') limitReplicate(server);
 		const ids = Array.from({ length: 200 }, (_, index) => String(950_000_000_000_000_000 + index));
 		for (const id of ids) {
-			tensorArt.jobs.nextScripts.push({ queueMs: 0, runMs: 10_000 });
-			tensorArt.addJob(id, server.clock.now());
+			const jobs = node === 'preset' ? replicate.jobs : tensorArt.jobs;
+			jobs.nextScripts.push({ queueMs: 0, runMs: 10_000 });
+			if (node === 'preset') replicate.jobs.create(id, server.clock.now(), { model: 'acme/model', version: '0'.repeat(64), input: {}, shape: 'url', outputUrls: [] });
+			else tensorArt.addJob(id, server.clock.now());
 		}
-		const http = httpApiSettings(sim, 'tensorArt');
-		const workflow = singleNodeWorkflow(node === 'http' ? 'httpAsyncJob' : 'tensorArt', {
-			...(node === 'http' ? http.status : { resource: 'job' }),
+		const http = httpSetup(sim, node, 'tensorArt');
+		const workflow = singleNodeWorkflow(node !== 'provider' ? 'httpAsyncJob' : 'tensorArt', {
+			...(node !== 'provider' ? http.status : { resource: 'job' }),
 			operation: 'waitForJob',
 			jobId: '={{ $json.id }}',
 			options: requestsPerSecond === undefined ? {} : { requestsPerSecond },
@@ -281,7 +312,7 @@ async function rateLimited(requestsPerSecond: number | undefined, node: BenchNod
 		// A failed item becomes an error item, so every failure is counted.
 		workflow.nodes[0].onError = 'continueRegularOutput';
 		const started = Date.now();
-		const credentials = node === 'http' ? http.credentials : sim.credentials;
+		const credentials = node !== 'provider' ? http.credentials : sim.credentials;
 		const { outputs, error } = await runWorkflow(workflow, { credentials, input: ids.map((id) => ({ id })) });
 		if (error) throw error;
 		const failed = ids.length - (outputs.Job ?? []).filter((item) => item.json.status === 'succeeded').length;
@@ -483,7 +514,54 @@ async function callbackAgainstPolling(): Promise<CallbackFigures | string> {
 	}
 }
 
+/** Rows 1H–3H: the HTTP Async Job node's figures (`names` says how it was set up) beside the baselines of rows 1 and 2. */
+function httpRows(
+	names: { replicate: string; tams: string },
+	row1: Awaited<ReturnType<typeof sideBySide>>,
+	schedule: ScheduleFigures[],
+	httpSchedule: Array<Awaited<ReturnType<typeof httpScheduleCase>>>,
+	row3: Awaited<ReturnType<typeof rateLimited>>,
+	row3Default: Awaited<ReturnType<typeof rateLimited>>,
+): string[][] {
+	return [
+		['1H', `HTTP Async Job (${names.replicate}): 100 jobs of 3 s, wall ÷ 3 s`, fixed2(row1.ratio), `one after another: ${row1.oneByOneRatio.toFixed(1)}`, '≤ 1.3'],
+		...httpSchedule.map((figures, index) => [
+			'2H',
+			`HTTP Async Job (${names.replicate}), jobs of ${figures.label}: status requests per job`,
+			`${fixed2(figures.oursRequests / schedule[index].fixedRequests)} (${figures.oursRequests.toFixed(1)})`,
+			`fixed 5 s loop: 1.00 (${schedule[index].fixedRequests.toFixed(1)})`,
+			{ '1 min': '≤ 1.0', '10 min': '≤ 0.35', '1 h': '≤ 0.10' }[figures.label] ?? '',
+		]),
+		['2H', 'HTTP Async Job: worst detection delay ÷ max(5 s, 10% of the job)', fixed2(Math.max(...httpSchedule.map((figures) => figures.oursWorstDelay))), '', '≤ 1.0'],
+		[
+			'3H',
+			`HTTP Async Job (${names.tams}), 200 waits, limit 5 req/s, budget 10 req/s`,
+			`${row3.failed}, ${(100 * row3.share).toFixed(1)}% (${row3.refused} of ${row3.requests})`,
+			`default budget (${HTTP_WAIT_DEFAULTS.requestsPerSecond} req/s): ${row3Default.failed}, ${(100 * row3Default.share).toFixed(1)}%`,
+			'0, ≤ 5%',
+		],
+	];
+}
+
+/** Rows 1H–3H alone, with the HTTP Async Job node's Replicate preset; the fixed 5 s loop of row 2 as their baseline. */
+async function presetRows() {
+	progress('row 1H, side by side, Replicate preset');
+	const sim = await startSimulators();
+	const row1 = await sideBySide(sim, 'preset').finally(async () => await sim.stop());
+	progress('rows 2H and 3H, Replicate preset (about a minute)');
+	const cases: Array<[string, number, number]> = [['1 min', 60, 1], ['10 min', 600, 10], ['1 h', 3600, 50]];
+	const [schedule, presetSchedule, row3, row3Default] = await Promise.all([
+		Promise.all(cases.map(async ([label, duration, speed]) => await scheduleCase(label, duration, speed))),
+		Promise.all(cases.map(async ([label, duration, speed]) => await httpScheduleCase(label, duration, speed, 'preset'))),
+		rateLimited(2 * LIMIT_PER_SECOND, 'preset'),
+		rateLimited(undefined, 'preset'),
+	]);
+	const rows = [['', 'Measure', 'Ours', 'Baseline (same run)', 'Target'], ...httpRows({ replicate: 'Replicate preset', tams: 'Replicate preset' }, row1, schedule, presetSchedule, row3, row3Default)];
+	console.log(table(rows));
+}
+
 async function main() {
+	if (process.argv.includes('--http-preset')) return await presetRows();
 	const json = process.argv.includes('--json');
 	const benchStarted = Date.now();
 	// The memory rows first, in a fresh process, then the wall-time rows, alone on the machine.
@@ -542,22 +620,7 @@ async function main() {
 			`default budget (4 req/s): ${row3Default.failed}, ${(100 * row3Default.share).toFixed(1)}%`,
 			'0, ≤ 5%',
 		],
-		['1H', 'HTTP Async Job (Replicate-like): 100 jobs of 3 s, wall ÷ 3 s', fixed2(row1Http.ratio), `one after another: ${row1Http.oneByOneRatio.toFixed(1)}`, '≤ 1.3'],
-		...httpSchedule.map((figures, index) => [
-			'2H',
-			`HTTP Async Job (Replicate-like), jobs of ${figures.label}: status requests per job`,
-			`${fixed2(figures.oursRequests / schedule[index].fixedRequests)} (${figures.oursRequests.toFixed(1)})`,
-			`fixed 5 s loop: 1.00 (${schedule[index].fixedRequests.toFixed(1)})`,
-			{ '1 min': '≤ 1.0', '10 min': '≤ 0.35', '1 h': '≤ 0.10' }[figures.label] ?? '',
-		]),
-		['2H', 'HTTP Async Job: worst detection delay ÷ max(5 s, 10% of the job)', fixed2(Math.max(...httpSchedule.map((figures) => figures.oursWorstDelay))), '', '≤ 1.0'],
-		[
-			'3H',
-			'HTTP Async Job (TAMS settings), 200 waits, limit 5 req/s, budget 10 req/s',
-			`${row3Http.failed}, ${(100 * row3Http.share).toFixed(1)}% (${row3Http.refused} of ${row3Http.requests})`,
-			`default budget (${HTTP_WAIT_DEFAULTS.requestsPerSecond} req/s): ${row3HttpDefault.failed}, ${(100 * row3HttpDefault.share).toFixed(1)}%`,
-			'0, ≤ 5%',
-		],
+		...httpRows({ replicate: 'Replicate-like', tams: 'TAMS settings' }, row1Http, schedule, httpSchedule, row3Http, row3HttpDefault),
 		['4', 'Get Job × 1,000 items: wall ÷ bare HTTP loop', `${fixed2(row4.ratio)} (${seconds(row4.oursMs)})`, `bare loop: 1.00 (${seconds(row4.bareMs)})`, '≤ 1.5'],
 		['4', "  n8n's own HTTP Request node, same requests", fixed2(row4.httpNodeMs / row4.bareMs), `(${seconds(row4.httpNodeMs)})`, ''],
 		['4', 'peak memory (RSS of the whole process)', `${Math.round(row4.peakRssMb)} MB`, '', ''],

@@ -2,6 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { runWorkflow } from './harness/engine';
+import { httpApiSettings } from './harness/httpAsyncJobSettings';
 import type { PresetCase } from './harness/presetCases';
 import { PRESET_NAMES, presetCase } from './harness/presetCases';
 import { singleNodeWorkflow } from './harness/workflows';
@@ -12,7 +13,11 @@ import { PNG_BYTES } from './simulator/jobs';
 let sim: ProviderSimulators;
 beforeAll(async () => (sim = await startSimulators()));
 afterAll(async () => await sim.stop());
-beforeEach(() => sim.reset());
+beforeEach(() => {
+	sim.reset();
+	// The Replicate preset asks to hold a create up to 5 s; 0.3 s shows it without waiting out the hold in each test of a longer job.
+	sim.replicate.longestHoldMs = 300;
+});
 
 const FAST_WAIT = { pollInterval: 0.1, maxInterval: 0.2, timeout: 0.5 };
 const OPTIONS = { requestsPerSecond: 100 };
@@ -121,5 +126,38 @@ describe('what a preset leaves to the user', () => {
 		const result = await run(setup, { operation: 'createJob', input: setup.input }, undefined, { httpHeaderAuth: { name: 'X-Key', value: 'Key abc' } });
 		expect(result.error?.message).toMatch(/Name is "X-Key", but fal\.ai reads the key from the header Authorization/);
 		expect(sim.server.log).toHaveLength(0);
+	});
+});
+
+describe('what presets brought to Custom', () => {
+	const customReplicate = () => {
+		const { status, credentials } = httpApiSettings(sim, 'replicate');
+		return { parameters: status, credentials };
+	};
+
+	test('Cancel Job sends Cancel Method to Cancel URL, then outputs the job as it stands', async () => {
+		const { parameters, credentials } = customReplicate();
+		sim.replicate.jobs.nextScripts.push({ queueMs: 0, runMs: 60_000 });
+		const created = await run(presetCase(sim, 'replicate'), { operation: 'createJob', input: '{"prompt": "long"}' });
+		const jobId = created.outputs.Job[0].json.jobId as string;
+		const setup = { ...presetCase(sim, 'replicate'), parameters, credentials };
+		const canceled = await run(setup, { operation: 'cancelJob', jobId, cancelMethod: 'POST', cancelUrl: `${sim.server.baseUrl(sim.replicate)}/v1/predictions/{{jobId}}/cancel` });
+		expect(canceled.outputs.Job[0].json).toMatchObject({ jobId, status: 'canceled', done: true });
+		// An expression that finds no address (the editor itself refuses the field left empty).
+		const missing = await run(setup, { operation: 'cancelJob', jobId, cancelUrl: '={{ $json.cancelUrl ?? "" }}' });
+		expect(missing.error?.message).toBe('"Cancel URL" of item 0 is empty');
+	});
+
+	test('a word in Running Words is a known status: a wait that times out on it does not call it unknown', async () => {
+		const { parameters, credentials } = customReplicate();
+		sim.replicate.jobs.nextScripts.push({ queueMs: 0, runMs: 60_000 }, { queueMs: 0, runMs: 60_000 });
+		const setup = { ...presetCase(sim, 'replicate'), parameters, credentials };
+		const waitOn = async (extra: IDataObject) => {
+			const created = await run(presetCase(sim, 'replicate'), { operation: 'createJob', input: '{"prompt": "long"}' });
+			const jobId = created.outputs.Job[0].json.jobId as string;
+			return await run(setup, { operation: 'waitForJob', jobId, waitSettings: { pollInterval: 0.1, timeout: 0.01 }, ...extra });
+		};
+		expect((await waitOn({})).error?.message).toMatch(/is still "processing" \(a status this node does not know/);
+		expect((await waitOn({ runningWords: 'processing' })).error?.message).toMatch(/is still "processing" after/);
 	});
 });

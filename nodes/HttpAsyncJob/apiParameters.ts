@@ -71,8 +71,8 @@ function presetParameters(fn: IExecuteFunctions, preset: ApiPreset): Record<stri
 		statusUrl: (itemIndex) => address(status.url, itemIndex),
 		statusPath: () => status.path,
 		replyFields: (itemIndex) => {
-			const { progressPath, progressScale, queuePositionPath, errorPath, outputsPath, outputUrlField, createdAtPath } = status;
-			return { progressPath, progressScale, queuePositionPath, errorPath, outputsPath, outputUrlField, createdAtPath, outputUrl: address(status.outputUrl, itemIndex) };
+			const { url, path, words, outputUrl, ...replyFields } = status;
+			return { ...replyFields, outputUrl: address(outputUrl, itemIndex) };
 		},
 		resultRequest: (itemIndex) => ({ resultUrl: address(result?.url, itemIndex), resultUrlPath: result?.urlPath ?? '' }),
 		cancelMethod: () => cancel?.method,

@@ -5,9 +5,9 @@ import type { JobOutput, JobSnapshot, JobStatus } from '../shared/JobItem';
 import { formatFromUrl, kindFromFormat, toIsoTime } from '../shared/JobItem';
 import type { JobProvider, ProviderErrorInfo, ProviderReply, WaitDefaults } from '../shared/JobProvider';
 import { checkedText, invalidValue } from '../shared/parameters';
+import { errorMessageOf, textReplySummary } from '../shared/providerErrors';
 import type { ApiParameter, ApiSettings } from './apiParameters';
 import { apiSettings } from './apiParameters';
-import { errorMessageOf, textReplySummary } from '../shared/providerErrors';
 
 /**
  * The adapter of the HTTP Async Job node, built from the node's parameters: where the job id,
@@ -40,7 +40,8 @@ export function valueAt(value: unknown, path: string): unknown {
 	);
 }
 
-interface ReplyFields {
+/** Where the replies hold the rest of the job item (the Reply Fields collection, or a preset's `status`). */
+export interface ReplyFields {
 	progressPath?: string;
 	progressScale?: 'percent' | 'fraction';
 	queuePositionPath?: string;
@@ -153,7 +154,8 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 	const rules = readRules(fn, api.parameter, 0);
 	const apiHeaders = api.parameter('apiHeaders', 0, {}) as Record<string, string>;
 	const { fields } = rules;
-	const addressField = fn.getNodeParameter('operation', 0) === 'createJob' ? 'URL' : 'Status URL';
+	// A preset's addresses come from its API Base URL (or the API's own address, which it holds).
+	const addressField = api.preset ? 'API Base URL' : fn.getNodeParameter('operation', 0) === 'createJob' ? 'URL' : 'Status URL';
 	const credentialOrigins = credentialType ? allowedOrigins(fn) : [];
 	const mapStatus = (word: string) => rules.words.get(word.trim().toLowerCase());
 	// Google's long-running operations leave `done` out until it is true: where the lists map true/false, no status reads as false.
@@ -258,7 +260,6 @@ function checkPresetCredential(fn: IExecuteFunctions, { preset }: ApiSettings, c
 	const how = preset.credential.type === 'httpHeaderAuth' ? ` with Name ${preset.credential.headerName} and Value ${preset.credential.valueFormat}` : ' holding your API key';
 	throw invalidValue(fn.getNode(), undefined, 'Authentication', `must be ${wanted} for ${preset.name}`, `Set "Authentication" to ${wanted} and pick a credential${how}.`);
 }
-
 
 const CREDENTIAL_HOSTS = 'Allowed Hosts for the Credential';
 

@@ -39,7 +39,9 @@ const UPSCALE = byFile['aetherforge-upscale'];
 const LONG_JOB = byFile['pixxel-long-job'];
 const ALL = byFile['all-providers'];
 const HTTP_EXAMPLE = byFile['http-async-job'];
+const PRESETS_EXAMPLE = byFile['http-async-job-presets'];
 const FIVE_APIS_ID = 'e2eHttpFiveApis';
+const PRESETS_ID = 'e2eHttpPresets';
 const SCHEDULED_COPY = headlessCopy(SCHEDULED, { id: 'exTensorArtSchedHL' });
 
 /** The item of a job action: its schema (checked on every item below), and its provider. */
@@ -54,7 +56,8 @@ function assertSucceeded(item, provider, sim, what) {
 	assert.equal(item.done, true);
 	assert.equal(item.error, null);
 	assert.equal(item.nextCheckInSeconds, null, `${what}: no next check once done`);
-	for (const o of item.outputs) {
+	// Link outputs; a transcript's text output has no URL.
+	for (const o of item.outputs.filter((output) => output.url !== undefined)) {
 		assert.ok(o.url.startsWith(sim.server.url), `${what}: output ${o.url} comes from the simulator ${sim.server.url}`);
 	}
 }
@@ -95,12 +98,13 @@ function items(e, node, { run = 0, output = 0 } = {}) {
 test('the examples refer only to credentials the simulator provides, and the copy differs only in its trigger', () => {
 	assert.deepEqual(
 		examples.map((e) => e.file),
-		['aetherforge-upscale.json', 'all-providers.json', 'http-async-job.json', 'pixxel-long-job.json', 'tensorart-scheduled-generation.json'],
+		['aetherforge-upscale.json', 'all-providers.json', 'http-async-job-presets.json', 'http-async-job.json', 'pixxel-long-job.json', 'tensorart-scheduled-generation.json'],
 	);
 	const creds = exampleCredentials({ tensorArtApi: {}, pixxelApi: {}, aetherForgeApi: {}, httpBearerAuth: {}, httpHeaderAuth: {} });
 	assert.deepEqual(creds.map((c) => `${c.id}:${c.type}`).sort(), [
 		'aetherForgeDemo:aetherForgeApi',
 		'falDemo:httpHeaderAuth',
+		'lumaDemo:httpBearerAuth',
 		'pixxelDemo:pixxelApi',
 		'replicateDemo:httpBearerAuth',
 		'tensorArtDemo:tensorArtApi',
@@ -142,69 +146,87 @@ test('the example workflows run in real n8n', { skip: noTarball, concurrency: tr
  */
 function fiveApis(sim) {
 	const { HTTP_APIS, httpApiSettings } = createRequire(import.meta.url)(path.join(ROOT, '.build', 'test', 'harness', 'httpAsyncJobSettings.js'));
+	const nodes = HTTP_APIS.map((api) => ({ api, parameters: httpApiSettings(sim, api).create, credentials: httpApiSettings(sim, api).credentials }));
+	return { ...httpJobsWorkflow(FIVE_APIS_ID, 'HTTP Async Job against five APIs', 'httpE2e', nodes), apis: HTTP_APIS };
+}
+
+/** The same with each API preset of the node, set up as test/harness/presetCases.ts sets it up for the jest tests. */
+function allPresets(sim) {
+	const { PRESET_NAMES, presetCase } = createRequire(import.meta.url)(path.join(ROOT, '.build', 'test', 'harness', 'presetCases.js'));
+	const nodes = PRESET_NAMES.map((api) => {
+		const setup = presetCase(sim, api);
+		return { api, parameters: { ...setup.parameters, input: setup.input }, credentials: setup.credentials };
+	});
+	return { ...httpJobsWorkflow(PRESETS_ID, 'HTTP Async Job with every API preset', 'presetE2e', nodes), apis: PRESET_NAMES };
+}
+
+/** A workflow running one HTTP Async Job node per entry side by side from one prompt, and the credentials they use. */
+function httpJobsWorkflow(id, name, credentialPrefix, entries) {
+	const serial = id === FIVE_APIS_ID ? '1' : '2';
 	const credentials = [];
-	const nodes = HTTP_APIS.map((api, index) => {
-		const settings = httpApiSettings(sim, api);
-		const [[type, data]] = Object.entries(settings.credentials);
-		credentials.push({ id: `httpE2e${api}`, name: `HTTP Async Job e2e ${api}`, type, data });
+	const nodes = entries.map(({ api, parameters, credentials: byType }, index) => {
+		const [[type, data]] = Object.entries(byType);
+		credentials.push({ id: `${credentialPrefix}${api}`, name: `${name}: ${api}`, type, data });
 		return {
-			id: `00000000-0000-4000-8000-1000000000${String(index).padStart(2, '0')}`,
+			id: `00000000-0000-4000-8000-${serial}000000000${String(index).padStart(2, '0')}`,
 			name: `HTTP ${api}`,
 			type: `${PACKAGE_NAME}.httpAsyncJob`,
 			typeVersion: 1,
 			position: [240, index * 160],
-			parameters: { ...settings.create, operation: 'createJob', waitForCompletion: true, waitSettings: { pollInterval: 0.2, timeout: 2 } },
-			credentials: { [type]: { id: `httpE2e${api}`, name: `HTTP Async Job e2e ${api}` } },
+			parameters: { ...parameters, operation: 'createJob', waitForCompletion: true, waitSettings: { pollInterval: 0.2, timeout: 2 } },
+			credentials: { [type]: { id: `${credentialPrefix}${api}`, name: `${name}: ${api}` } },
 		};
 	});
-	const trigger = { id: '00000000-0000-4000-8000-100000000099', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
-	const prompt = {
-		id: '00000000-0000-4000-8000-100000000098',
+	const trigger = { id: `00000000-0000-4000-8000-${serial}00000000099`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const promptNode = {
+		id: `00000000-0000-4000-8000-${serial}00000000098`,
 		name: 'Prompt',
 		type: 'n8n-nodes-base.set',
 		typeVersion: 3.4,
 		position: [120, 0],
-		parameters: { assignments: { assignments: [{ id: 'p', name: 'prompt', value: 'e2e five apis', type: 'string' }, { id: 'r', name: 'requestId', value: '={{ $execution.id }}-five', type: 'string' }] }, options: {} },
+		parameters: { assignments: { assignments: [{ id: 'p', name: 'prompt', value: name, type: 'string' }, { id: 'r', name: 'requestId', value: `={{ $execution.id }}-${id}`, type: 'string' }] }, options: {} },
 	};
 	const workflow = {
-		id: FIVE_APIS_ID,
-		name: 'HTTP Async Job against five APIs',
+		id,
+		name,
 		active: false,
-		nodes: [trigger, prompt, ...nodes],
+		nodes: [trigger, promptNode, ...nodes],
 		connections: {
 			Start: { main: [[{ node: 'Prompt', type: 'main', index: 0 }]] },
 			Prompt: { main: [nodes.map((node) => ({ node: node.name, type: 'main', index: 0 }))] },
 		},
 		settings: { executionOrder: 'v1' },
 	};
-	return { workflow, credentials, apis: HTTP_APIS };
+	return { workflow, credentials };
 }
 
 async function runExamples(t, v) {
 	const sim = await startSimulator();
 	t.after(() => sim.stop());
 	const five = fiveApis(sim);
-	const credentials = [...exampleCredentials(sim.credentials), ...five.credentials];
+	const presets = allPresets(sim);
+	const credentials = [...exampleCredentials(sim.credentials), ...five.credentials, ...presets.credentials];
 	// The first Tensor.Art job of this run fails (the copy of the scheduled example runs
 	// first), so its IF routes a failed item; every later job succeeds.
 	sim.tensorArt.jobs.nextScripts.push({ outcome: 'failed', failure: { code: 'E2E_FAILED', reason: 'scripted failure' } });
-	const order = [SCHEDULED_COPY.id, UPSCALE.id, ALL.id, LONG_JOB.id, SCHEDULED_COPY.id, SCHEDULED.id, HTTP_EXAMPLE.id, FIVE_APIS_ID];
+	const order = [SCHEDULED_COPY.id, UPSCALE.id, ALL.id, LONG_JOB.id, SCHEDULED_COPY.id, SCHEDULED.id, HTTP_EXAMPLE.id, FIVE_APIS_ID, PRESETS_EXAMPLE.id, PRESETS_ID];
 	const r = await runN8n({
 		version: v,
 		tarball,
 		credentials,
-		workflows: [...examples.map((e) => (e.workflow === HTTP_EXAMPLE ? pointedAtSimulator(HTTP_EXAMPLE, sim) : e.workflow)), SCHEDULED_COPY, five.workflow],
+		// Examples holding real APIs' addresses in node parameters (the HTTP Async Job ones) are pointed at the simulator.
+		workflows: [...examples.map((e) => pointedAtSimulator(e.workflow, sim)), SCHEDULED_COPY, five.workflow, presets.workflow],
 		execute: order,
 		keep: true, // binary data of 2.x is read from its store below; removed in t.after
 		timeoutMs: 180_000,
 	});
 	t.after(() => rm(r.userFolder, { recursive: true, force: true }));
 	t.diagnostic(`n8n ${r.n8nVersion}: ${Object.entries(r.timings).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
-	const [scheduledFailed, , , , scheduledOk, scheduledOriginal, httpExample, fiveRun] = r.executions;
+	const [scheduledFailed, , , , scheduledOk, scheduledOriginal, httpExample, fiveRun, presetsExample, presetsRun] = r.executions;
 	const jobs = (provider) => sim[provider].jobs.jobs;
 
 	await t.test('every item of our nodes in every execution meets the schema of its action (nodes/shared/JobItem.ts)', () => {
-		const workflows = Object.fromEntries([...examples.map((e) => e.workflow), SCHEDULED_COPY, five.workflow].map((w) => [w.id, w]));
+		const workflows = Object.fromEntries([...examples.map((e) => e.workflow), SCHEDULED_COPY, five.workflow, presets.workflow].map((w) => [w.id, w]));
 		const checked = r.executions.reduce(
 			(sum, e, i) => sum + assertExecutionMatchesSchema(`${order[i]} on n8n ${r.n8nVersion}`, workflows[order[i]], e),
 			0,
@@ -340,6 +362,27 @@ async function runExamples(t, v) {
 		}
 		assert.equal(items(e, 'Succeeded?', { output: 0 }).length, 2);
 		assert.equal(e.nodes['Report failures'], undefined);
+	});
+
+	await t.test('http-async-job-presets: Replicate, fal.ai and Luma presets side by side, routed on status alone', () => {
+		const e = succeeded({ ...r, executions: [presetsExample] }, PRESETS_EXAMPLE.id);
+		for (const [node, api, kind] of [['Replicate (FLUX schnell)', 'replicate', 'image'], ['fal.ai (FLUX dev)', 'fal', 'image'], ['Luma (Ray 2 video)', 'luma', 'video']]) {
+			const [item] = items(e, node);
+			assertSucceeded(item, 'httpAsyncJob', sim, node);
+			assert.ok(jobs(api).has(item.jobId), `${node}: the job exists at the simulator`);
+			assert.deepEqual(item.outputs.map((o) => o.kind), [kind], `${node}: ${JSON.stringify(item.outputs)}`);
+		}
+		assert.equal(items(e, 'Succeeded?', { output: 0 }).length, 3);
+		assert.equal(e.nodes['Report failures'], undefined);
+	});
+
+	await t.test('HTTP Async Job with every API preset', () => {
+		const e = succeeded({ ...r, executions: [presetsRun] }, PRESETS_ID);
+		for (const api of presets.apis) {
+			const [item] = items(e, `HTTP ${api}`);
+			assertSucceeded(item, 'httpAsyncJob', sim, `HTTP ${api}`);
+			assert.ok(jobs(api).has(item.jobId), `HTTP ${api}: the job exists at the simulator`);
+		}
 	});
 
 	await t.test('HTTP Async Job against all five simulated APIs, set up from their docs', () => {

@@ -25,7 +25,8 @@ export function loadExamples() {
 /**
  * The credentials the examples refer to (`credentials: { <type>: { id, name } }` on their
  * nodes), as n8n's `import:credentials` wants them: `[{ id, name, type, data }]` with `data`
- * a plain object, taken from the running simulator's `credentials` (by type).
+ * a plain object, taken from the running simulator's `credentials` (by the credential's id
+ * where the simulator has one of that id, else by type).
  */
 export function exampleCredentials(simulatorCredentials, examples = loadExamples()) {
 	const byId = new Map();
@@ -36,7 +37,7 @@ export function exampleCredentials(simulatorCredentials, examples = loadExamples
 				if (seen && (seen.type !== type || seen.name !== ref.name)) {
 					throw new Error(`${file}: credential id ${ref.id} is used as ${type} "${ref.name}" and as ${seen.type} "${seen.name}"`);
 				}
-				const data = simulatorCredentials[type];
+				const data = simulatorCredentials[ref.id] ?? simulatorCredentials[type];
 				if (!data) throw new Error(`${file}: the simulator has no credentials of type ${type}`);
 				byId.set(ref.id, { id: ref.id, name: ref.name, type, data: { ...data } });
 			}

@@ -219,11 +219,12 @@ class TestCredentialsHelper extends ICredentialsHelper {
 
 	async getDecrypted(
 		_additionalData: IWorkflowExecuteAdditionalData,
-		_nodeCredentials: INodeCredentialsDetails,
+		nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
 		this.reads++;
-		const data = this.credentials[type];
+		// By the credential's id where a workflow's nodes of one type need different keys, else by type.
+		const data = (nodeCredentials.id ? this.credentials[nodeCredentials.id] : undefined) ?? this.credentials[type];
 		if (!data) throw new Error(`No test credentials of type ${type}`);
 		return { ...data };
 	}

@@ -36,8 +36,6 @@ export function presetCase(sim: ProviderSimulators, preset: PresetName): PresetC
 	const base = (simulator: Parameters<typeof sim.server.baseUrl>[0]) => sim.server.baseUrl(simulator);
 	switch (preset) {
 		case 'replicate':
-			// The preset asks Replicate to hold the create up to 5 s; 0.3 s is enough to show it here.
-			sim.replicate.longestHoldMs = 300;
 			return {
 				parameters: { api: 'replicate', baseUrl: base(sim.replicate), endpoint: 'black-forest-labs/flux-schnell', authentication: 'httpBearerAuth' },
 				input: '={{ { prompt: $json.prompt } }}',

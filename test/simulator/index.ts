@@ -30,7 +30,10 @@ export interface ProviderSimulators {
 	gemini: GeminiSimulator;
 	runway: RunwaySimulator;
 	elevenlabs: ElevenLabsSimulator;
-	/** Credentials, by credential type, that point at this simulator with keys it accepts. */
+	/**
+	 * Credentials that point at this simulator with keys it accepts: by credential type, or by the
+	 * credential id a workflow names where its nodes of one type need different keys.
+	 */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	/**
 	 * The real APIs' addresses the simulators stand in for, where a workflow holds them in its
@@ -88,6 +91,8 @@ export async function startSimulators(options: { port?: number; speed?: number; 
 			// n8n's generic credentials, as a user sets them up for the HTTP Async Job node.
 			httpBearerAuth: { token: [...replicate.apiTokens][0] },
 			httpHeaderAuth: { name: 'Authorization', value: `Key ${[...fal.apiKeys][0]}` },
+			// The presets example's Luma node: Bearer Auth like Replicate's, with Luma's key.
+			lumaDemo: { token: [...luma.apiKeys][0] },
 		},
 		realApiBases: {
 			'https://api.replicate.com': server.baseUrl(replicate),

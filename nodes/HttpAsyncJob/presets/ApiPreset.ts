@@ -1,4 +1,5 @@
 import type { JobStatus } from '../../shared/JobItem';
+import type { ReplyFields } from '../httpAsyncJobProvider';
 
 /**
  * One job API as a preset of the HTTP Async Job node: data only, read by the same adapter as the
@@ -37,23 +38,14 @@ export interface ApiPreset {
 		/** Where the reply holds the job's status URL, where it gives one. */
 		statusUrlPath?: string;
 	};
-	status: {
+	/** Where and how a job's status is read; the reply paths as the Reply Fields collection names them. */
+	status: ReplyFields & {
 		/** With {{jobId}}: the address Get Job and Wait For Job read (and a create whose reply names none). */
 		url: string;
 		/** Where the reply holds the status word. */
 		path: string;
 		/** Every word the API reports, by meaning, the rare final ones included. */
 		words: Partial<Record<JobStatus, string[]>>;
-		progressPath?: string;
-		progressScale?: 'percent' | 'fraction';
-		queuePositionPath?: string;
-		errorPath?: string;
-		/** Paths separated by commas where the API puts outputs of several kinds (`images, video`). */
-		outputsPath?: string;
-		outputUrlField?: string;
-		/** Where a succeeded job's file is, when its reply gives no link: `{{jobId}}`, `{{baseUrl}}`, and `{{field}}` of the status reply. */
-		outputUrl?: string;
-		createdAtPath?: string;
 	};
 	/** Where a succeeded job's outputs are read from, where not from its status. */
 	result?: { url?: string; urlPath?: string };
