@@ -132,10 +132,20 @@ function readRules(fn: IExecuteFunctions, parameter: ApiParameter, itemIndex: nu
 	};
 }
 
+/**
+ * A job ID as part of an address: encoded, keeping the slashes of one that is a resource path
+ * (Google's operation names, `models/veo-3.0-generate-001/operations/abc`), but never a `.` or
+ * `..` segment, so an ID cannot lead a request out of its path.
+ */
+function jobIdInAddress(jobId: string): string {
+	const segments = jobId.split('/');
+	return segments.every((segment) => segment !== '' && segment !== '.' && segment !== '..') ? segments.map(encodeURIComponent).join('/') : encodeURIComponent(jobId);
+}
+
 /** A URL parameter of an item, `{{jobId}}` filled in: it must be an http(s) address. */
 export function checkedUrl(node: INode, value: unknown, field: string, itemIndex: number, jobId?: string): string {
 	const text = checkedText(node, value, field, itemIndex);
-	const url = jobId === undefined ? text : text.split(JOB_ID).join(encodeURIComponent(jobId));
+	const url = jobId === undefined ? text : text.split(JOB_ID).join(jobIdInAddress(jobId));
 	if (!/^https?:\/\/[^/\s]+/i.test(url)) {
 		throw invalidValue(node, itemIndex, field, `must be an http(s) address, not "${url.slice(0, 80)}"`, 'Give the whole address, starting with https://.');
 	}
@@ -366,7 +376,7 @@ const ADDRESS_PART = z.union([z.string().min(1), z.number()]);
 
 /** The output at an address made from the job ID and fields of the reply (OpenAI's `/v1/videos/{id}/content`). */
 function outputAt(template: string, jobId: string, body: unknown): JobOutput {
-	return linkOutput(template.replace(PLACEHOLDER, (_, path: string) => encodeURIComponent(path === 'jobId' ? jobId : String(checkedAt(body, path, ADDRESS_PART)))));
+	return linkOutput(template.replace(PLACEHOLDER, (_, path: string) => (path === 'jobId' ? jobIdInAddress(jobId) : encodeURIComponent(String(checkedAt(body, path, ADDRESS_PART))))));
 }
 
 /** A link output, its kind told by the file name's extension. */

@@ -30,7 +30,7 @@ export interface PresetCase {
 	canceledStatus?: JobStatus;
 }
 
-export type PresetName = 'replicate' | 'fal' | 'runpod' | 'assemblyAi' | 'luma' | 'openai' | 'runway' | 'elevenlabs';
+export type PresetName = 'replicate' | 'fal' | 'runpod' | 'assemblyAi' | 'luma' | 'openai' | 'gemini' | 'runway' | 'elevenlabs';
 
 export function presetCase(sim: ProviderSimulators, preset: PresetName): PresetCase {
 	const base = (simulator: Parameters<typeof sim.server.baseUrl>[0]) => sim.server.baseUrl(simulator);
@@ -106,6 +106,20 @@ export function presetCase(sim: ProviderSimulators, preset: PresetName): PresetC
 				failure: { script: { outcome: 'failed', failure: { reason: 'Your request was blocked by our moderation system.' } }, message: 'blocked by our moderation system' },
 				finalWords: [{ word: 'failed', script: { outcome: 'failed' }, status: 'failed' }],
 			};
+		case 'gemini':
+			return {
+				parameters: { api: 'gemini', baseUrl: base(sim.gemini), endpoint: 'veo-3.0-generate-001', authentication: 'httpHeaderAuth' },
+				input: '={{ { instances: [{ prompt: $json.prompt }] } }}',
+				credentials: { httpHeaderAuth: { name: 'x-goog-api-key', value: [...sim.gemini.apiKeys][0] } },
+				jobs: sim.gemini.jobs,
+				outputs: 'links',
+				failure: { script: { outcome: 'failed', failure: { reason: 'Video generation failed: internal error.' } }, message: 'Video generation failed: internal error.' },
+				// `done: true` ends every operation: with `error` it failed (a canceled one too, google.rpc code 1).
+				finalWords: [
+					{ word: 'true', script: { outcome: 'failed' }, status: 'failed' },
+					{ word: 'true', script: { outcome: 'canceled' }, status: 'failed' },
+				],
+			};
 		case 'runway':
 			return {
 				parameters: { api: 'runway', baseUrl: base(sim.runway), endpoint: 'text_to_video', authentication: 'httpBearerAuth' },
@@ -133,4 +147,4 @@ export function presetCase(sim: ProviderSimulators, preset: PresetName): PresetC
 	}
 }
 
-export const PRESET_NAMES: PresetName[] = ['replicate', 'fal', 'runpod', 'assemblyAi', 'luma', 'openai', 'runway', 'elevenlabs'];
+export const PRESET_NAMES: PresetName[] = ['replicate', 'fal', 'runpod', 'assemblyAi', 'luma', 'openai', 'gemini', 'runway', 'elevenlabs'];

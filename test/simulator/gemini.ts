@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 
-import type { SimJob } from './jobs';
 import { JobBook, MP4_BYTES, outcomeOf, phaseOf } from './jobs';
 import type { ProviderSimulator, SimReply, SimRequest, SimulatorServer } from './server';
 
@@ -84,18 +83,14 @@ export class GeminiSimulator implements ProviderSimulator {
 		}
 		const prompt = Array.isArray(body.instances) ? body.instances[0]?.prompt : undefined;
 		if (typeof prompt !== 'string' || prompt === '') return googleError(400, 'INVALID_ARGUMENT', 'A prompt is required: instances[0].prompt is empty.');
-		const job = this.jobs.create(randomBytes(6).toString('hex'), request.at, { model, prompt, fileIds: [] });
-		return { status: 200, body: { name: this.operationName(job) } };
-	}
-
-	private operationName(job: SimJob<GeminiOperationExtra>): string {
-		return `models/${job.extra.model}/operations/${job.id}`;
+		// The operation's name is its ID, as clients keep it.
+		const job = this.jobs.create(`models/${model}/operations/${randomBytes(6).toString('hex')}`, request.at, { model, prompt, fileIds: [] });
+		return { status: 200, body: { name: job.id } };
 	}
 
 	private operation(name: string, now: number): SimReply {
-		const id = name.split('/').pop()!;
-		const job = this.jobs.get(id, now);
-		if (!job || this.operationName(job) !== name) return googleError(404, 'NOT_FOUND', `Operation ${name} not found.`);
+		const job = this.jobs.get(name, now);
+		if (!job) return googleError(404, 'NOT_FOUND', `Operation ${name} not found.`);
 		if (phaseOf(job, now) !== 'finished') return { status: 200, body: { name } };
 		const outcome = outcomeOf(job);
 		const failure = job.script.failure;
