@@ -55,10 +55,9 @@ export interface ReplyFields {
 	createdAtPath?: string;
 }
 
-const REPLY_FIELD_NAMES: Array<[Exclude<keyof ReplyFields, 'progressScale' | 'outputsPath'>, string]> = [
+const REPLY_FIELD_NAMES: Array<[Exclude<keyof ReplyFields, 'progressScale' | 'outputsPath' | 'errorPath'>, string]> = [
 	['progressPath', 'Progress Path'],
 	['queuePositionPath', 'Queue Position Path'],
-	['errorPath', 'Error Message Path'],
 	['outputUrlField', 'Output URL Field'],
 	['costPath', 'Cost Path'],
 	['createdAtPath', 'Created Time Path'],
@@ -115,9 +114,16 @@ function readRules(fn: IExecuteFunctions, parameter: ApiParameter, itemIndex: nu
 	const replyFields = { ...(parameter('replyFields', itemIndex, {}) as ReplyFields) };
 	const fields: ReplyFields = { progressScale: replyFields.progressScale === 'fraction' ? 'fraction' : 'percent' };
 	for (const [name, field] of REPLY_FIELD_NAMES) fields[name] = checkedPath(node, replyFields[name], field, itemIndex);
-	const outputsPaths = typeof replyFields.outputsPath === 'string' ? replyFields.outputsPath.split(',') : [replyFields.outputsPath];
-	const checkedOutputsPaths = outputsPaths.map((outputsPath) => checkedPath(node, outputsPath, 'Outputs Path', itemIndex)).filter(Boolean);
-	if (checkedOutputsPaths.length > 0) fields.outputsPath = checkedOutputsPaths.join(',');
+	// Fields that take several paths, separated by commas: outputs of different kinds that sit apart, errors told in more than one place.
+	const pathLists: Array<['outputsPath' | 'errorPath', string]> = [
+		['outputsPath', 'Outputs Path'],
+		['errorPath', 'Error Message Path'],
+	];
+	for (const [name, field] of pathLists) {
+		const value = replyFields[name];
+		const paths = (typeof value === 'string' ? value.split(',') : [value]).map((entry) => checkedPath(node, entry, field, itemIndex)).filter(Boolean);
+		if (paths.length > 0) fields[name] = paths.join(',');
+	}
 	if (typeof replyFields.outputUrl === 'string' && replyFields.outputUrl.trim() !== '') fields.outputUrl = checkedUrl(node, replyFields.outputUrl.trim(), 'Output URL', itemIndex);
 	const result = parameter('resultRequest', itemIndex, {}) as IDataObject;
 	const isCreate = fn.getNodeParameter('operation', 0) === 'createJob';
@@ -248,7 +254,7 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 
 		readResult(job, reply: ProviderReply) {
 			if (reply.statusCode < 300) return withErrorFailed({ ...job, ...readFields(reply.body, fields, 'result') });
-			const stated = typeof reply.body === 'string' ? textReplySummary(reply.statusCode, reply.body) : errorMessageOf(fields.errorPath ? valueAt(reply.body, fields.errorPath) : reply.body);
+			const stated = typeof reply.body === 'string' ? textReplySummary(reply.statusCode, reply.body) : fields.errorPath ? errorAt(reply.body, fields.errorPath) : errorMessageOf(reply.body);
 			return { ...job, status: 'failed', error: { message: stated ?? `HTTP ${reply.statusCode}`, retryable: false } };
 		},
 
@@ -334,7 +340,7 @@ function readFields(body: unknown, fields: ReplyFields, part: 'status' | 'result
 	if (part !== 'status') {
 		const outputs = (fields.outputsPath?.split(',') ?? []).flatMap((path) => outputsOf(at(path), fields.outputUrlField ?? 'url'));
 		if (outputs.length > 0) snapshot.outputs = outputs;
-		const message = errorMessageOf(at(fields.errorPath));
+		const message = fields.errorPath ? errorAt(body, fields.errorPath) : undefined;
 		if (message) snapshot.error = { message, retryable: false };
 	}
 	return snapshot;
@@ -368,6 +374,14 @@ function outputsOf(value: unknown, urlField: string): JobOutput[] {
 		if (isUrl(url)) return [linkOutput(url)];
 		return [typeof entry === 'string' ? { kind: 'text', text: entry } : { kind: 'json', value: entry }];
 	});
+}
+
+/** The message at the first of the Error Message Paths that holds one. */
+function errorAt(body: unknown, paths: string): string | undefined {
+	return paths
+		.split(',')
+		.map((path) => errorMessageOf(valueAt(body, path)))
+		.find(Boolean);
 }
 
 /** `{{jobId}}`, or `{{path}}` of a field of the reply, in an Output URL. */

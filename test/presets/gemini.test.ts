@@ -52,7 +52,7 @@ test('Get Job of an operation without done is running', async () => {
 	expect(looked.outputs.Job[0].json).toMatchObject({ status: 'running', done: false, outputs: [] });
 });
 
-test('done with an error is failed with its message; videos held back by the safety filters leave a succeeded job without outputs', async () => {
+test('done with an error is failed with its message; videos held back by the safety filters are a failure with their reasons', async () => {
 	sim.gemini.jobs.nextScripts.push(
 		{ queueMs: 0, runMs: 100, outcome: 'failed', failure: { reason: 'Video generation failed: internal error.' } },
 		{ queueMs: 0, runMs: 100, outcome: 'failed', failure: { code: GEMINI_SAFETY_FILTERED, reason: 'Person generation is not allowed.' } },
@@ -60,7 +60,7 @@ test('done with an error is failed with its message; videos held back by the saf
 	const result = await runPreset(preset, { ...CREATE, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'one' }, { prompt: 'two' }]);
 	const [failed, filtered] = result.outputs.Job.map((item) => item.json);
 	expect(failed).toMatchObject({ status: 'failed', done: true, outputs: [], error: { message: 'Video generation failed: internal error.' } });
-	expect(filtered).toMatchObject({ status: 'succeeded', outputs: [], error: null });
+	expect(filtered).toMatchObject({ status: 'failed', done: true, outputs: [], error: { message: 'Person generation is not allowed.' } });
 });
 
 test('an unknown model is refused with the API message', async () => {

@@ -16,7 +16,8 @@ export const gemini: ApiPreset = {
 		// A boolean: left out until the operation ends, then true, with `error` when it failed.
 		path: 'done',
 		words: { succeeded: ['true'] },
-		errorPath: 'error',
+		// An operation whose videos the safety filters held back is done without `error`: its reasons make it failed.
+		errorPath: 'error, response.generateVideoResponse.raiMediaFilteredReasons',
 		outputsPath: 'response.generateVideoResponse.generatedSamples',
 		outputUrlField: 'video.uri',
 	},
