@@ -76,6 +76,7 @@ describe('a URL a reply names, on another origin', () => {
 		pointAtRelay('POST', 'status_url');
 		const { error } = await createAndWait();
 		expect(error?.message).toMatch(new RegExp(`^127\\.0\\.0\\.1 could not get job [\\w-]+: Status URL Path "status_url" of the create reply names ${relayHost()}, where the credential is not sent$`));
+		expect(error?.description).toMatch(/^The credential goes only to the host of the URL field and to the hosts in "Allowed Hosts for the Credential"; nothing was sent\./);
 		expect(error?.description).toMatch(/add it to "Allowed Hosts for the Credential"; otherwise the reply is not the API's: check Status URL Path "status_url"/);
 		expect(relay.requests).toEqual([]);
 	});

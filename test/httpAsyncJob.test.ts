@@ -209,6 +209,14 @@ describe('an idempotency header', () => {
 	});
 });
 
+test("hints name the node's address field, not a credential's base URL", async () => {
+	sim.server.injectFault({ prefix: '/replicate', method: 'GET', times: 1, fault: { kind: 'status', status: 302, headers: { location: 'https://elsewhere.example/v1' } } });
+	const { status, credentials } = httpApiSettings(sim, 'replicate');
+	const { error } = await run({ ...status, operation: 'getJob', jobId: 'abc' }, credentials);
+	expect(error?.message).toBe('127.0.0.1 could not get job abc: the server redirected to https://elsewhere.example/v1');
+	expect(error?.description).toBe('Redirects are not followed, so the API key is never sent to another address. Set the Status URL field to the address the API really answers on.');
+});
+
 describe('authentication', () => {
 	const { create } = { create: { operation: 'getJob', jobId: 'abc', statusUrl: 'http://127.0.0.1:1/unused/{{jobId}}' } };
 	test.each([

@@ -114,7 +114,7 @@ export const tensorArtProvider: JobProvider = {
 	// app; 4 leaves room for other calls with the same app.
 	waitDefaults: { pollIntervalSeconds: 3, maxIntervalSeconds: 30, timeoutMinutes: 20, requestsPerSecond: 4 },
 
-	getJobRequest: ({ jobId }) => ({ method: 'GET', path: `/v1/jobs/${jobId}`, purpose: `get job ${jobId}` }),
+	getJobRequest: ({ jobId }) => ({ method: 'GET', path: `/v1/jobs/${encodeURIComponent(jobId)}`, purpose: `get job ${jobId}` }),
 
 	readJob(body) {
 		const { job } = jobReplySchema.parse(body);

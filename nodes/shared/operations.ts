@@ -149,8 +149,8 @@ async function waitUntilDone(
 		planned: ({ job }, delayMs) => {
 			job.nextCheckInSeconds = toSeconds(delayMs);
 		},
-		timedOut(last) {
-			if (!last) throw notCheckedInTime(fn, client, ref.jobId, timeoutMs, itemIndex);
+		timedOut(last, cutOff) {
+			if (!last) throw cutOff ? notAnsweredInTime(fn, client, ref.jobId, timeoutMs, itemIndex) : notCheckedInTime(fn, client, ref.jobId, timeoutMs, itemIndex);
 			return timedOut(fn, last.job, last.knownStatus, settings, timeoutMs, itemIndex);
 		},
 	});
@@ -167,6 +167,14 @@ function notCheckedInTime(fn: IExecuteFunctions, client: ProviderClient, jobId: 
 				'Raise "Timeout", or lower "Max Parallel Items" so fewer jobs share the budget at once (an item\'s Timeout starts when its turn to run comes). Raise "Max Requests per Second" only if the provider allows more.',
 		},
 	);
+}
+
+/** The provider held the item's status request open until its Timeout came. */
+function notAnsweredInTime(fn: IExecuteFunctions, client: ProviderClient, jobId: string, timeoutMs: number, itemIndex: number) {
+	return new NodeOperationError(fn.getNode(), `Job ${jobId} could not be checked within ${formatMinutes(timeoutMs)}: ${client.provider.displayName} had not answered its status request when the Timeout came`, {
+		itemIndex,
+		description: `Raise "Timeout" in the wait settings if ${client.provider.displayName} is this slow to answer, or run the node again later.`,
+	});
 }
 
 export function checkFinishedJob(fn: Pick<IExecuteFunctions, 'getNode'>, job: NormalizedJob, settings: WaitSettings, itemIndex: number) {

@@ -23,6 +23,8 @@ export interface ErrorPlace {
 	node: INode;
 	displayName: string;
 	itemIndex: number | undefined;
+	/** Where the user sets the API's address, as hints name it ("the base URL in the Pixxel credential", "the URL field"). */
+	addressField: string;
 }
 
 /** The provider refused the request (4xx) or failed it (5xx) with an error reply. */
@@ -52,14 +54,14 @@ export function apiError(
 }
 
 export function networkError(
-	{ node, displayName, itemIndex }: ErrorPlace,
+	place: ErrorPlace,
 	request: ProviderRequest,
 	code: string | undefined,
 	jobNote: string | undefined,
 ): NodeApiError {
+	const { node, displayName, itemIndex } = place;
 	const reason = NETWORK_FAILURES[code ?? ''] ?? 'a network error occurred';
-	const description =
-		jobNote ?? `Check that the base URL in the ${displayName} credential is right and reachable from n8n, then run the node again.`;
+	const description = jobNote ?? `Check that ${place.addressField} is right and reachable from n8n, then run the node again.`;
 	return new NodeApiError(
 		node,
 		// Neither under `code` nor in the message: NodeApiError would swap our message for its generic one.
@@ -82,32 +84,34 @@ export function uncertainOutcomeHint(displayName: string, request: ProviderReque
 }
 
 export function malformedReplyError(
-	{ node, displayName, itemIndex }: ErrorPlace,
+	place: ErrorPlace,
 	request: ProviderRequest,
 	statusCode: number,
 	body: unknown,
 	jobNote: string | undefined,
 ): NodeApiError {
+	const { node, displayName, itemIndex } = place;
 	const summary = textReplySummary(statusCode, String(body));
 	return new NodeApiError(node, asJsonObject(summary), {
 		message: `${displayName} could not ${request.purpose}: the reply is not valid JSON (${summary})`,
 		description:
 			jobNote ??
-			`The reply stayed garbled after several tries. Check that the base URL in the ${displayName} credential points at the ${displayName} API.`,
+			`The reply stayed garbled after several tries. Check that ${place.addressField} points at the ${displayName} API.`,
 		itemIndex,
 		failure: { cause: 'temporarily-unavailable' },
 	});
 }
 
 /** `location` is already scrubbed of secrets; its query is cut off here, as a redirect may carry the key. */
-export function redirectError({ node, displayName, itemIndex }: ErrorPlace, request: ProviderRequest, statusCode: number, location: string): NodeApiError {
+export function redirectError(place: ErrorPlace, request: ProviderRequest, statusCode: number, location: string): NodeApiError {
+	const { node, displayName, itemIndex } = place;
 	const shown = location.split('?')[0];
 	return new NodeApiError(
 		node,
 		{ location: shown },
 		{
 			message: `${displayName} could not ${request.purpose}: the server redirected to ${shown}`,
-			description: `Redirects are not followed, so the API key is never sent to another address. Set the base URL in the ${displayName} credential to the address the API really answers on.`,
+			description: `Redirects are not followed, so the API key is never sent to another address. Set ${place.addressField} to the address the API really answers on.`,
 			httpCode: String(statusCode),
 			itemIndex,
 			failure: { cause: 'configuration-invalid' },
@@ -116,7 +120,8 @@ export function redirectError({ node, displayName, itemIndex }: ErrorPlace, requ
 }
 
 /** A reply the adapter's schema refused: names the first fields that are off. */
-export function responseShapeError({ node, displayName, itemIndex }: ErrorPlace, error: unknown, body: unknown, jobNote: string | undefined): NodeApiError {
+export function responseShapeError(place: ErrorPlace, error: unknown, body: unknown, jobNote: string | undefined): NodeApiError {
+	const { node, displayName, itemIndex } = place;
 	let detail = 'the reply is not the documented job shape';
 	if (error instanceof ZodError) {
 		detail = error.issues
@@ -129,7 +134,7 @@ export function responseShapeError({ node, displayName, itemIndex }: ErrorPlace,
 	if (stated) detail += `; the reply says: ${stated.slice(0, 300)}`;
 	return new NodeApiError(node, asJsonObject(body), {
 		message: `${displayName} answered with a job this node cannot read: ${detail}`,
-		description: [jobNote, `The API may have changed, or the base URL may point at something that is not the ${displayName} API.`]
+		description: [jobNote, `The API may have changed, or ${place.addressField} may point at something that is not the ${displayName} API.`]
 			.filter(Boolean)
 			.join(' '),
 		itemIndex,
@@ -192,4 +197,37 @@ function failureOf(info: ProviderErrorInfo, askedWaitMs: number | undefined) {
 		default:
 			return { cause: 'configuration-invalid' as const };
 	}
+}
+
+/**
+ * A 429 whose Retry-After asks for a longer wait than the call may take: the rest of its wait,
+ * or `longestMs` outside one. Waiting it out would park the run for as long as the API says.
+ */
+export function retryAfterTooLongError(
+	{ node, displayName, itemIndex }: ErrorPlace,
+	request: ProviderRequest,
+	askedWaitMs: number,
+	longestMs: number,
+	inWait: boolean,
+	jobNote: string | undefined,
+): NodeApiError {
+	const limit = inWait ? `the ${seconds(longestMs)} left of the wait's Timeout` : `the ${seconds(longestMs)} this node waits for a rate limit`;
+	const advice = inWait
+		? 'Raise "Timeout" in the wait settings, or lower "Max Requests per Second" in the options so the limit is not reached, or run the node again later.'
+		: `Run the node again after that time, or lower "Max Requests per Second" in the options so ${displayName}'s limit is not reached.`;
+	return new NodeApiError(
+		node,
+		{ retryAfterSeconds: Math.ceil(askedWaitMs / 1000) },
+		{
+			message: `${displayName} could not ${request.purpose}: the API asked to wait ${seconds(askedWaitMs)} before the next request (Retry-After), longer than ${limit}`,
+			description: [advice, jobNote].filter(Boolean).join(' '),
+			httpCode: '429',
+			itemIndex,
+			failure: { cause: 'rate-limited', retryAfterMs: askedWaitMs },
+		},
+	);
+}
+
+function seconds(ms: number): string {
+	return `${Math.ceil(ms / 1000)} s`;
 }

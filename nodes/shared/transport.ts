@@ -100,16 +100,22 @@ export class ProviderTransport {
 	credentialRefusal(request: ProviderRequest): LinkRefusal | undefined {
 		const { baseUrl, credentialsDecrypted } = this.connection!;
 		if (!credentialsDecrypted) return undefined;
-		const url = new URL(request.path, baseUrl);
-		const host = linkHost(url.href);
 		const field = request.urlFromReply ?? request.urlField ?? this.addressField;
+		let url: URL;
+		try {
+			url = new URL(request.path, baseUrl);
+		} catch {
+			return { reason: `${field} is not an address`, advice: `Check ${field}; nothing was sent.` };
+		}
+		const host = linkHost(url.href);
 		if (request.urlFromReply && url.origin !== new URL(baseUrl).origin && !this.credentialOrigins.has(url.origin)) {
 			const option = this.provider.credentialOriginsOption;
+			const change = option
+				? `If ${host} belongs to the API (a queue or file host), add it to "${option}"; otherwise the reply is not the API's: check ${field}.`
+				: `The reply is not the API's own: check ${field}.`;
 			return {
 				reason: `${field} names ${host}, where the credential is not sent`,
-				advice: `The credential goes only to the host of the address you gave${option ? ` and to the hosts in "${option}"` : ''}; nothing was sent. ${
-					option ? `If ${host} belongs to the API (a queue or file host), add it to "${option}"; otherwise` : 'If'
-				} the reply is not the API's: check ${field}.`,
+				advice: `The credential goes only to the host of ${this.addressField}${option ? ` and to the hosts in "${option}"` : ''}; nothing was sent. ${change}`,
 			};
 		}
 		if (cleartextToPublicHost(url)) {
@@ -148,8 +154,16 @@ export class ProviderTransport {
 			: await this.ctx.helpers.httpRequest(authenticated);
 	}
 
-	/** Sends one request once; HTTP error statuses are replies, network failures are thrown. */
-	async send(request: ProviderRequest): Promise<Reply> {
+	/** The longest one request may take (the node's Request Timeout). */
+	get requestTimeout(): number {
+		return this.requestTimeoutMs;
+	}
+
+	/**
+	 * Sends one request once, given `timeoutMs` at most (a wait's time left may be shorter than the
+	 * Request Timeout); HTTP error statuses are replies, network failures are thrown.
+	 */
+	async send(request: ProviderRequest, timeoutMs = this.requestTimeoutMs): Promise<Reply> {
 		const { baseUrl } = this.connection!;
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -164,7 +178,7 @@ export class ProviderTransport {
 			ignoreHttpStatusErrors: true,
 			// A redirect to another host would carry the API key there.
 			disableFollowRedirect: true,
-			timeout: this.requestTimeoutMs,
+			timeout: timeoutMs,
 		};
 		if (request.body !== undefined) {
 			// Serialized once here, so a request signature covers exactly the bytes sent.
