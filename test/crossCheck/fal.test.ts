@@ -26,7 +26,7 @@ beforeEach(() => sim.reset());
 const ENDPOINT = 'fal-ai/flux/dev';
 
 test('subscribe: submit, poll with logs and queue updates, result with its request id', async () => {
-	sim.fal.jobs.nextScripts.push({ queueMs: 300, runMs: 300, outputCount: 2 });
+	sim.fal.jobs.nextScripts.push({ queueMs: 300, runMs: 1000, outputCount: 2 });
 	const updates: Array<{ status: string; request_id?: string; logs?: Array<{ source: string }> }> = [];
 	let enqueued = '';
 	const result = await fal.subscribe(ENDPOINT, {

@@ -28,7 +28,7 @@ const poll = async (id: string) => {
 };
 
 test('a video: create, poll through queued and dreaming, download assets.video', async () => {
-	sim.luma.jobs.nextScripts.push({ queueMs: 200, runMs: 300 });
+	sim.luma.jobs.nextScripts.push({ queueMs: 200, runMs: 1000 });
 	const created = await luma.generations.create({ prompt: 'a lighthouse at dawn', model: 'ray-2' });
 	expect(created).toMatchObject({ state: 'queued', generation_type: 'video', model: 'ray-2' });
 	const states = new Set<string | undefined>();

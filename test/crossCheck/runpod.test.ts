@@ -17,7 +17,7 @@ afterAll(async () => await sim.stop());
 
 test('run, poll to COMPLETED with the output, cancel, FAILED with its error, TIMED_OUT, a wrong key', async () => {
 	sim.runpod.jobs.nextScripts.push(
-		{ queueMs: 200, runMs: 300, outputCount: 2 },
+		{ queueMs: 300, runMs: 1000, outputCount: 2 },
 		{ queueMs: 0, runMs: 60_000 },
 		{ queueMs: 0, runMs: 100, outcome: 'failed', failure: { reason: 'handler raised: bad prompt' } },
 		{ queueMs: 0, runMs: 100, outcome: 'failed', finalWord: 'TIMED_OUT' },

@@ -108,7 +108,8 @@ export function progressOf(job: SimJob<unknown>, now: number): number {
  */
 export async function untilFinished(job: SimJob<unknown>, clock: { now(): number }, maxMs: number): Promise<void> {
 	const until = clock.now() + maxMs;
-	while (phaseOf(job, clock.now()) !== 'finished' && clock.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+	// Unref'd: a held reply never keeps a finished test process alive.
+	while (phaseOf(job, clock.now()) !== 'finished' && clock.now() < until) await new Promise((resolve) => setTimeout(resolve, 10).unref());
 }
 
 /** Time the finished job ended (simulator clock ms). */
