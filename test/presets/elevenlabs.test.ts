@@ -1,3 +1,5 @@
+import type { PresetCase } from '../harness/presetCases';
+import { presetCase } from '../harness/presetCases';
 import { FAST_WAIT, runPreset } from '../harness/presetRun';
 import type { ProviderSimulators } from '../simulator';
 import { startSimulators } from '../simulator';
@@ -6,29 +8,25 @@ import { MP4_BYTES } from '../simulator/jobs';
 /** The HTTP Async Job node with the ElevenLabs Dubbing preset, in n8n's engine, against the simulator @elevenlabs/elevenlabs-js checks. */
 
 let sim: ProviderSimulators;
-let preset: Parameters<typeof runPreset>[0];
-beforeAll(async () => {
-	sim = await startSimulators();
-	preset = {
-		api: 'elevenlabs',
-		baseUrl: sim.server.baseUrl(sim.elevenlabs),
-		authentication: 'httpHeaderAuth',
-		credentials: { httpHeaderAuth: { name: 'xi-api-key', value: [...sim.elevenlabs.apiKeys][0] } },
-	};
-});
+let setup: PresetCase;
+beforeAll(async () => (sim = await startSimulators()));
 afterAll(async () => await sim.stop());
-beforeEach(() => sim.reset());
+beforeEach(() => {
+	sim.reset();
+	setup = presetCase(sim, 'elevenlabs');
+});
+const baseUrl = () => sim.server.baseUrl(sim.elevenlabs);
 
 const INPUT = '={{ { source_url: $json.video, target_lang: $json.language, num_speakers: 2, watermark: true } }}';
 
 test('dub a video: multipart fields with the key in xi-api-key, every status word, the dubbed file addressed by its language', async () => {
 	sim.elevenlabs.jobs.nextScripts.push({ queueMs: 200, runMs: 600 });
-	const result = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ video: 'https://example.com/talk.mp4', language: 'es' }]);
+	const result = await runPreset(setup, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ video: 'https://example.com/talk.mp4', language: 'es' }]);
 	expect(result.error).toBeUndefined();
 	const [item] = result.outputs.Job;
 	const jobId = item.json.jobId as string;
 	expect(item.json).toMatchObject({ status: 'succeeded', providerStatus: 'dubbed', error: null });
-	expect(item.json.outputs).toEqual([{ url: `${preset.baseUrl}/v1/dubbing/${jobId}/audio/es`, kind: 'file' }]);
+	expect(item.json.outputs).toEqual([{ url: `${baseUrl()}/v1/dubbing/${jobId}/audio/es`, kind: 'file' }]);
 
 	const [create, ...polls] = sim.server.log;
 	expect(create).toMatchObject({ method: 'POST', path: '/v1/dubbing', status: 200 });
@@ -42,14 +40,14 @@ test('dub a video: multipart fields with the key in xi-api-key, every status wor
 
 test('queued is queued, preparing and dubbing are running', async () => {
 	sim.elevenlabs.jobs.nextScripts.push({ queueMs: 1_000, runMs: 10_000 });
-	const created = await runPreset(preset, { operation: 'createJob', input: '{"source_url": "https://example.com/a.mp3", "target_lang": "de"}' });
+	const created = await runPreset(setup, { operation: 'createJob', input: '{"source_url": "https://example.com/a.mp3", "target_lang": "de"}' });
 	// The create's reply has no status: the job is queued.
 	expect(created.outputs.Job[0].json).toMatchObject({ status: 'queued', providerStatus: 'created' });
 	const jobId = created.outputs.Job[0].json.jobId as string;
 	const seen: unknown[] = [];
 	for (const step of [0, 1_500, 5_000]) {
 		sim.server.clock.advance(step);
-		const looked = await runPreset(preset, { operation: 'getJob', jobId });
+		const looked = await runPreset(setup, { operation: 'getJob', jobId });
 		seen.push([looked.outputs.Job[0].json.providerStatus, looked.outputs.Job[0].json.status]);
 	}
 	expect(seen).toEqual([
@@ -60,20 +58,20 @@ test('queued is queued, preparing and dubbing are running', async () => {
 });
 
 test('a create without target_lang names the field', async () => {
-	const refused = await runPreset(preset, { operation: 'createJob', input: '{"source_url": "https://example.com/a.mp4"}' });
+	const refused = await runPreset(setup, { operation: 'createJob', input: '{"source_url": "https://example.com/a.mp4"}' });
 	expect(refused.error?.message).toMatch(/target_lang: Field required/);
 });
 
 test('a dubbed reply without the field the output address names is an error naming that field', async () => {
 	sim.elevenlabs.jobs.nextScripts.push({ queueMs: 0, runMs: 10 });
 	sim.server.injectFault({ prefix: sim.elevenlabs.prefix, method: 'GET', times: Infinity, fault: { kind: 'rewrite', rewrite: (body) => ({ ...(body as object), target_languages: [] }) } });
-	const result = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ video: 'https://example.com/a.mp4', language: 'es' }]);
+	const result = await runPreset(setup, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ video: 'https://example.com/a.mp4', language: 'es' }]);
 	expect(result.error?.message ?? '').toMatch(/target_languages\[0\]/);
 });
 
 test('Download Outputs fetches the dubbed file with the key in xi-api-key', async () => {
 	sim.elevenlabs.jobs.nextScripts.push({ queueMs: 0, runMs: 100 });
-	const result = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT, options: { downloadOutputs: true } }, [{ video: 'https://example.com/talk.mp4', language: 'es' }]);
+	const result = await runPreset(setup, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT, options: { downloadOutputs: true } }, [{ video: 'https://example.com/talk.mp4', language: 'es' }]);
 	expect(result.error).toBeUndefined();
 	expect(Buffer.from(result.outputs.Job[0].binary!.data.data, 'base64')).toEqual(MP4_BYTES);
 	const download = sim.server.log.find((entry) => entry.path.endsWith('/audio/es'))!;

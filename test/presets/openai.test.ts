@@ -1,3 +1,5 @@
+import type { PresetCase } from '../harness/presetCases';
+import { presetCase } from '../harness/presetCases';
 import { FAST_WAIT, runPreset } from '../harness/presetRun';
 import type { ProviderSimulators } from '../simulator';
 import { startSimulators } from '../simulator';
@@ -6,29 +8,25 @@ import { MP4_BYTES } from '../simulator/jobs';
 /** The HTTP Async Job node with the OpenAI Videos preset, in n8n's engine, against the simulator the openai SDK checks. */
 
 let sim: ProviderSimulators;
-let preset: Parameters<typeof runPreset>[0];
-beforeAll(async () => {
-	sim = await startSimulators();
-	preset = {
-		api: 'openai',
-		baseUrl: sim.server.baseUrl(sim.openai),
-		authentication: 'httpBearerAuth',
-		credentials: { httpBearerAuth: { token: [...sim.openai.apiKeys][0] } },
-	};
-});
+let setup: PresetCase;
+beforeAll(async () => (sim = await startSimulators()));
 afterAll(async () => await sim.stop());
-beforeEach(() => sim.reset());
+beforeEach(() => {
+	sim.reset();
+	setup = presetCase(sim, 'openai');
+});
+const baseUrl = () => sim.server.baseUrl(sim.openai);
 
 const INPUT = '={{ { model: "sora-2", prompt: $json.prompt, seconds: "8" } }}';
 
 test('Create Job and wait: the inputs go as multipart fields, the video ends completed with its content address as output', async () => {
 	sim.openai.jobs.nextScripts.push({ queueMs: 100, runMs: 300 });
-	const result = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'a lighthouse at dawn' }]);
+	const result = await runPreset(setup, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'a lighthouse at dawn' }]);
 	expect(result.error).toBeUndefined();
 	const [item] = result.outputs.Job;
 	const jobId = item.json.jobId as string;
 	expect(item.json).toMatchObject({ provider: 'httpAsyncJob', status: 'succeeded', providerStatus: 'completed', progress: 100, error: null });
-	expect(item.json.outputs).toEqual([{ url: `${preset.baseUrl}/v1/videos/${jobId}/content`, kind: 'file' }]);
+	expect(item.json.outputs).toEqual([{ url: `${baseUrl()}/v1/videos/${jobId}/content`, kind: 'file' }]);
 	expect(item.json.createdAt).toBe(new Date(Math.floor(sim.openai.jobs.jobs.get(jobId)!.createdAt / 1000) * 1000).toISOString());
 
 	const [create, ...polls] = sim.server.log;
@@ -40,11 +38,11 @@ test('Create Job and wait: the inputs go as multipart fields, the video ends com
 
 test('Get Job of a video in progress reads its progress; queued is queued', async () => {
 	sim.openai.jobs.nextScripts.push({ queueMs: 200, runMs: 60_000 }, { queueMs: 60_000, runMs: 1_000 });
-	const created = await runPreset(preset, { operation: 'createJob', input: INPUT }, [{ prompt: 'one' }, { prompt: 'two' }]);
+	const created = await runPreset(setup, { operation: 'createJob', input: INPUT }, [{ prompt: 'one' }, { prompt: 'two' }]);
 	const [running, waiting] = created.outputs.Job.map((item) => item.json.jobId as string);
 	expect(created.outputs.Job.map((item) => item.json.status)).toEqual(['queued', 'queued']);
 	sim.server.clock.advance(30_000);
-	const looked = await runPreset(preset, { operation: 'getJob', jobId: '={{ $json.jobId }}' }, [{ jobId: running }, { jobId: waiting }]);
+	const looked = await runPreset(setup, { operation: 'getJob', jobId: '={{ $json.jobId }}' }, [{ jobId: running }, { jobId: waiting }]);
 	const [first, second] = looked.outputs.Job.map((item) => item.json);
 	expect(first).toMatchObject({ status: 'running', providerStatus: 'in_progress', outputs: [] });
 	expect(first.progress).toBeGreaterThan(0);
@@ -53,14 +51,14 @@ test('Get Job of a video in progress reads its progress; queued is queued', asyn
 });
 
 test('a refused create names the API message', async () => {
-	const refused = await runPreset(preset, { operation: 'createJob', input: '{"prompt": "x", "seconds": "5"}' });
+	const refused = await runPreset(setup, { operation: 'createJob', input: '{"prompt": "x", "seconds": "5"}' });
 	expect(refused.error?.message).toMatch(/Invalid value: '5'/);
 	expect(sim.server.log.map((entry) => entry.status)).toEqual([400]);
 });
 
 test('Custom with the Output URL the preset sets gives the same item: the preset is only data', async () => {
 	sim.openai.jobs.nextScripts.push({ queueMs: 0, runMs: 100 });
-	const base = preset.baseUrl;
+	const base = baseUrl();
 	const custom = {
 		api: 'custom',
 		url: `${base}/v1/videos`,
@@ -74,14 +72,14 @@ test('Custom with the Output URL the preset sets gives the same item: the preset
 		queuedWords: 'queued',
 		replyFields: { outputUrl: `${base}/v1/videos/{{jobId}}/content`, progressPath: 'progress', errorPath: 'error' },
 	};
-	const result = await runPreset({ ...preset, api: 'custom' }, { ...custom, operation: 'createJob', waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'a red kite' }]);
+	const result = await runPreset(setup, { ...custom, operation: 'createJob', waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'a red kite' }]);
 	const [item] = result.outputs.Job;
 	expect(item.json).toMatchObject({ status: 'succeeded', progress: 100, outputs: [{ url: `${base}/v1/videos/${String(item.json.jobId)}/content`, kind: 'file' }] });
 });
 
 test('Download Outputs fetches the video from its content address with the key, which goes to the API origin only', async () => {
 	sim.openai.jobs.nextScripts.push({ queueMs: 0, runMs: 100 });
-	const result = await runPreset(preset, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT, options: { downloadOutputs: true } }, [{ prompt: 'a kite' }]);
+	const result = await runPreset(setup, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT, options: { downloadOutputs: true } }, [{ prompt: 'a kite' }]);
 	expect(result.error).toBeUndefined();
 	const [item] = result.outputs.Job;
 	expect(Buffer.from(item.binary!.data.data, 'base64')).toEqual(MP4_BYTES);

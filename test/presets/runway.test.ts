@@ -1,3 +1,5 @@
+import type { PresetCase } from '../harness/presetCases';
+import { presetCase } from '../harness/presetCases';
 import { FAST_WAIT, runPreset } from '../harness/presetRun';
 import type { ProviderSimulators } from '../simulator';
 import { startSimulators } from '../simulator';
@@ -7,18 +9,13 @@ import { RUNWAY_VERSION } from '../simulator/runway';
 /** The HTTP Async Job node with the Runway preset, in n8n's engine, against the simulator @runwayml/sdk checks. */
 
 let sim: ProviderSimulators;
-let preset: Parameters<typeof runPreset>[0];
-beforeAll(async () => {
-	sim = await startSimulators();
-	preset = {
-		api: 'runway',
-		baseUrl: sim.server.baseUrl(sim.runway),
-		authentication: 'httpBearerAuth',
-		credentials: { httpBearerAuth: { token: [...sim.runway.apiKeys][0] } },
-	};
-});
+let setup: PresetCase;
+beforeAll(async () => (sim = await startSimulators()));
 afterAll(async () => await sim.stop());
-beforeEach(() => sim.reset());
+beforeEach(() => {
+	sim.reset();
+	setup = presetCase(sim, 'runway');
+});
 
 const IMAGE_TO_VIDEO = { endpoint: 'image_to_video', input: '={{ { model: "gen4_turbo", promptImage: $json.image, ratio: "1280:720" } }}' };
 
@@ -26,7 +23,7 @@ test('image to video: THROTTLED waits as queued, the task succeeds, its video is
 	sim.runway.waitingWord = 'THROTTLED';
 	sim.runway.jobs.nextScripts.push({ queueMs: 300, runMs: 300 });
 	const result = await runPreset(
-		preset,
+		setup,
 		{ operation: 'createJob', ...IMAGE_TO_VIDEO, waitForCompletion: true, waitSettings: FAST_WAIT, options: { downloadOutputs: true } },
 		[{ image: 'https://example.com/still.jpg' }],
 	);
@@ -44,13 +41,13 @@ test('image to video: THROTTLED waits as queued, the task succeeds, its video is
 test('Get Job reads THROTTLED as queued and RUNNING progress given 0–1 as a percentage', async () => {
 	sim.runway.waitingWord = 'THROTTLED';
 	sim.runway.jobs.nextScripts.push({ queueMs: 1_000, runMs: 60_000 }, { queueMs: 0, runMs: 60_000 });
-	const created = await runPreset(preset, { operation: 'createJob', ...IMAGE_TO_VIDEO }, [{ image: 'https://example.com/a.jpg' }, { image: 'https://example.com/b.jpg' }]);
+	const created = await runPreset(setup, { operation: 'createJob', ...IMAGE_TO_VIDEO }, [{ image: 'https://example.com/a.jpg' }, { image: 'https://example.com/b.jpg' }]);
 	const jobIds = created.outputs.Job.map((item) => ({ jobId: item.json.jobId }));
 	sim.server.clock.advance(500);
-	const early = await runPreset(preset, { operation: 'getJob', jobId: '={{ $json.jobId }}' }, jobIds);
+	const early = await runPreset(setup, { operation: 'getJob', jobId: '={{ $json.jobId }}' }, jobIds);
 	expect(early.outputs.Job[0].json).toMatchObject({ status: 'queued', providerStatus: 'THROTTLED' });
 	sim.server.clock.advance(30_000);
-	const later = await runPreset(preset, { operation: 'getJob', jobId: '={{ $json.jobId }}' }, jobIds);
+	const later = await runPreset(setup, { operation: 'getJob', jobId: '={{ $json.jobId }}' }, jobIds);
 	const running = later.outputs.Job[1].json;
 	expect(running).toMatchObject({ status: 'running', providerStatus: 'RUNNING' });
 	expect(running.progress).toBeGreaterThan(40);
@@ -59,14 +56,14 @@ test('Get Job reads THROTTLED as queued and RUNNING progress given 0–1 as a pe
 
 test('Cancel Job sends DELETE and outputs the task CANCELLED', async () => {
 	sim.runway.jobs.nextScripts.push({ queueMs: 0, runMs: 60_000 });
-	const created = await runPreset(preset, { operation: 'createJob', endpoint: 'text_to_video', input: '{"model": "veo3.1", "promptText": "a lighthouse", "ratio": "1280:720"}' });
+	const created = await runPreset(setup, { operation: 'createJob', endpoint: 'text_to_video', input: '{"model": "veo3.1", "promptText": "a lighthouse", "ratio": "1280:720"}' });
 	const jobId = created.outputs.Job[0].json.jobId as string;
-	const canceled = await runPreset(preset, { operation: 'cancelJob', jobId });
+	const canceled = await runPreset(setup, { operation: 'cancelJob', jobId });
 	expect(canceled.outputs.Job[0].json).toMatchObject({ jobId, status: 'canceled', providerStatus: 'CANCELLED', done: true });
 	expect(sim.server.log.filter((entry) => entry.method === 'DELETE').map((entry) => entry.path)).toEqual([`/v1/tasks/${jobId}`]);
 });
 
 test('a refused create carries the API error', async () => {
-	const refused = await runPreset(preset, { operation: 'createJob', endpoint: 'text_to_video', input: '{"model": "veo3.1", "ratio": "1280:720"}' });
+	const refused = await runPreset(setup, { operation: 'createJob', endpoint: 'text_to_video', input: '{"model": "veo3.1", "ratio": "1280:720"}' });
 	expect(refused.error?.message).toMatch(/Validation of body failed/);
 });
