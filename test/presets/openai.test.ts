@@ -1,48 +1,37 @@
-import type { PresetCase } from '../harness/presetCases';
-import { presetCase } from '../harness/presetCases';
-import { FAST_WAIT, runPreset } from '../harness/presetRun';
-import type { ProviderSimulators } from '../simulator';
-import { startSimulators } from '../simulator';
+import { FAST_WAIT, presetSuite, runPreset } from '../harness/presetRun';
 import { MP4_BYTES } from '../simulator/jobs';
 
 /** The HTTP Async Job node with the OpenAI Videos preset, in n8n's engine, against the simulator the openai SDK checks. */
 
-let sim: ProviderSimulators;
-let setup: PresetCase;
-beforeAll(async () => (sim = await startSimulators()));
-afterAll(async () => await sim.stop());
-beforeEach(() => {
-	sim.reset();
-	setup = presetCase(sim, 'openai');
-});
-const baseUrl = () => sim.server.baseUrl(sim.openai);
+const suite = presetSuite('openai');
+const baseUrl = () => suite.sim.server.baseUrl(suite.sim.openai);
 
 const INPUT = '={{ { model: "sora-2", prompt: $json.prompt, seconds: "8" } }}';
 
 test('Create Job and wait: the inputs go as multipart fields, the video ends completed with its content address as output', async () => {
-	sim.openai.jobs.nextScripts.push({ queueMs: 100, runMs: 300 });
-	const result = await runPreset(setup, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'a lighthouse at dawn' }]);
+	suite.sim.openai.jobs.nextScripts.push({ queueMs: 100, runMs: 300 });
+	const result = await runPreset(suite.setup, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'a lighthouse at dawn' }]);
 	expect(result.error).toBeUndefined();
 	const [item] = result.outputs.Job;
 	const jobId = item.json.jobId as string;
 	expect(item.json).toMatchObject({ provider: 'httpAsyncJob', status: 'succeeded', providerStatus: 'completed', progress: 100, error: null });
 	expect(item.json.outputs).toEqual([{ url: `${baseUrl()}/v1/videos/${jobId}/content`, kind: 'file' }]);
-	expect(item.json.createdAt).toBe(new Date(Math.floor(sim.openai.jobs.jobs.get(jobId)!.createdAt / 1000) * 1000).toISOString());
+	expect(item.json.createdAt).toBe(new Date(Math.floor(suite.sim.openai.jobs.jobs.get(jobId)!.createdAt / 1000) * 1000).toISOString());
 
-	const [create, ...polls] = sim.server.log;
+	const [create, ...polls] = suite.sim.server.log;
 	expect(create).toMatchObject({ method: 'POST', path: '/v1/videos' });
 	expect(String(create.headers['content-type'])).toMatch(/^multipart\/form-data/);
-	expect(sim.openai.jobs.jobs.get(jobId)!.extra).toMatchObject({ model: 'sora-2', prompt: 'a lighthouse at dawn', seconds: '8' });
+	expect(suite.sim.openai.jobs.jobs.get(jobId)!.extra).toMatchObject({ model: 'sora-2', prompt: 'a lighthouse at dawn', seconds: '8' });
 	expect(polls.every((entry) => entry.method === 'GET' && entry.path === `/v1/videos/${jobId}`)).toBe(true);
 });
 
 test('Get Job of a video in progress reads its progress; queued is queued', async () => {
-	sim.openai.jobs.nextScripts.push({ queueMs: 200, runMs: 60_000 }, { queueMs: 60_000, runMs: 1_000 });
-	const created = await runPreset(setup, { operation: 'createJob', input: INPUT }, [{ prompt: 'one' }, { prompt: 'two' }]);
+	suite.sim.openai.jobs.nextScripts.push({ queueMs: 200, runMs: 60_000 }, { queueMs: 60_000, runMs: 1_000 });
+	const created = await runPreset(suite.setup, { operation: 'createJob', input: INPUT }, [{ prompt: 'one' }, { prompt: 'two' }]);
 	const [running, waiting] = created.outputs.Job.map((item) => item.json.jobId as string);
 	expect(created.outputs.Job.map((item) => item.json.status)).toEqual(['queued', 'queued']);
-	sim.server.clock.advance(30_000);
-	const looked = await runPreset(setup, { operation: 'getJob', jobId: '={{ $json.jobId }}' }, [{ jobId: running }, { jobId: waiting }]);
+	suite.sim.server.clock.advance(30_000);
+	const looked = await runPreset(suite.setup, { operation: 'getJob', jobId: '={{ $json.jobId }}' }, [{ jobId: running }, { jobId: waiting }]);
 	const [first, second] = looked.outputs.Job.map((item) => item.json);
 	expect(first).toMatchObject({ status: 'running', providerStatus: 'in_progress', outputs: [] });
 	expect(first.progress).toBeGreaterThan(0);
@@ -51,13 +40,13 @@ test('Get Job of a video in progress reads its progress; queued is queued', asyn
 });
 
 test('a refused create names the API message', async () => {
-	const refused = await runPreset(setup, { operation: 'createJob', input: '{"prompt": "x", "seconds": "5"}' });
+	const refused = await runPreset(suite.setup, { operation: 'createJob', input: '{"prompt": "x", "seconds": "5"}' });
 	expect(refused.error?.message).toMatch(/Invalid value: '5'/);
-	expect(sim.server.log.map((entry) => entry.status)).toEqual([400]);
+	expect(suite.sim.server.log.map((entry) => entry.status)).toEqual([400]);
 });
 
 test('Custom with the Output URL the preset sets gives the same item: the preset is only data', async () => {
-	sim.openai.jobs.nextScripts.push({ queueMs: 0, runMs: 100 });
+	suite.sim.openai.jobs.nextScripts.push({ queueMs: 0, runMs: 100 });
 	const base = baseUrl();
 	const custom = {
 		api: 'custom',
@@ -72,18 +61,18 @@ test('Custom with the Output URL the preset sets gives the same item: the preset
 		queuedWords: 'queued',
 		replyFields: { outputUrl: `${base}/v1/videos/{{jobId}}/content`, progressPath: 'progress', errorPath: 'error' },
 	};
-	const result = await runPreset(setup, { ...custom, operation: 'createJob', waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'a red kite' }]);
+	const result = await runPreset(suite.setup, { ...custom, operation: 'createJob', waitForCompletion: true, waitSettings: FAST_WAIT }, [{ prompt: 'a red kite' }]);
 	const [item] = result.outputs.Job;
 	expect(item.json).toMatchObject({ status: 'succeeded', progress: 100, outputs: [{ url: `${base}/v1/videos/${String(item.json.jobId)}/content`, kind: 'file' }] });
 });
 
 test('Download Outputs fetches the video from its content address with the key, which goes to the API origin only', async () => {
-	sim.openai.jobs.nextScripts.push({ queueMs: 0, runMs: 100 });
-	const result = await runPreset(setup, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT, options: { downloadOutputs: true } }, [{ prompt: 'a kite' }]);
+	suite.sim.openai.jobs.nextScripts.push({ queueMs: 0, runMs: 100 });
+	const result = await runPreset(suite.setup, { operation: 'createJob', input: INPUT, waitForCompletion: true, waitSettings: FAST_WAIT, options: { downloadOutputs: true } }, [{ prompt: 'a kite' }]);
 	expect(result.error).toBeUndefined();
 	const [item] = result.outputs.Job;
 	expect(Buffer.from(item.binary!.data.data, 'base64')).toEqual(MP4_BYTES);
-	const download = sim.server.log.find((entry) => entry.path.endsWith('/content'))!;
+	const download = suite.sim.server.log.find((entry) => entry.path.endsWith('/content'))!;
 	expect(download).toMatchObject({ method: 'GET', status: 200 });
-	expect(download.headers.authorization).toBe(`Bearer ${[...sim.openai.apiKeys][0]}`);
+	expect(download.headers.authorization).toBe(`Bearer ${[...suite.sim.openai.apiKeys][0]}`);
 });
