@@ -1,7 +1,8 @@
 /** The HTTP Async Job node with each API preset, in n8n's engine against the preset's simulator. */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeType } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
-import { runWorkflow } from './harness/engine';
+import { createWorkflow, runWorkflow } from './harness/engine';
 import { httpApiSettings } from './harness/httpAsyncJobSettings';
 import type { PresetCase } from './harness/presetCases';
 import { PRESET_NAMES, presetCase } from './harness/presetCases';
@@ -159,5 +160,34 @@ describe('what presets brought to Custom', () => {
 		};
 		expect((await waitOn({})).error?.message).toMatch(/is still "processing" \(a status this node does not know/);
 		expect((await waitOn({ runningWords: 'processing' })).error?.message).toMatch(/is still "processing" after/);
+	});
+});
+
+describe('in the editor', () => {
+	const description = () => {
+		const workflow = createWorkflow(singleNodeWorkflow('httpAsyncJob', {}));
+		return (workflow.nodeTypes.getByNameAndVersion(workflow.getNode('Job')!.type, 1) as INodeType).description;
+	};
+
+	test('a node saved before presets reads as Custom, its fields shown as they were', () => {
+		const { properties } = description();
+		const saved = { authentication: 'httpBearerAuth', operation: 'createJob', url: 'https://api.example.com/jobs', statusUrl: 'https://api.example.com/jobs/{{jobId}}' };
+		const resolved = NodeHelpers.getNodeParameters(properties, saved, true, false, { typeVersion: 1 }, null)!;
+		expect(resolved).toMatchObject({ api: 'custom', ...saved, jobIdPath: 'id', statusPath: 'status', succeededWords: 'succeeded' });
+		expect(resolved).not.toHaveProperty('endpoint');
+	});
+
+	test('each preset shows a notice of the requests it sends, and its own fields only', () => {
+		const { properties } = description();
+		const notices = properties.filter((property) => property.type === 'notice');
+		expect(notices.find((notice) => notice.name === 'replicateRequests')?.displayName).toContain(
+			'Create sends POST https://api.replicate.com/v1/models/{Model}/predictions with {"input": Input} and Prefer: wait=5.',
+		);
+		// The editor renders a notice as HTML.
+		expect(notices.filter((notice) => /[<>]/.test(notice.displayName))).toEqual([]);
+		const resolved = NodeHelpers.getNodeParameters(properties, { api: 'fal', operation: 'createJob' }, true, false, { typeVersion: 1 }, null)!;
+		expect(resolved).toMatchObject({ api: 'fal', endpoint: '', input: expect.stringContaining('prompt'), baseUrl: '' });
+		expect(resolved).not.toHaveProperty('url');
+		expect(resolved).not.toHaveProperty('succeededWords');
 	});
 });

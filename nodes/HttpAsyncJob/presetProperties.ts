@@ -49,15 +49,31 @@ export function presetProperties(preset: ApiPreset): INodeProperties[] {
 }
 
 /** What the preset sends, in one line the user reads in the editor. */
-function requestsSent({ name, create, status, result, cancel, credential, checkedAgainst }: ApiPreset): string {
+function requestsSent({ name, origin, endpoint, headers: everyRequest, create, status, result, cancel, credential, checkedAgainst }: ApiPreset): string {
+	const shown = (template: string) =>
+		template
+			.split('{{baseUrl}}')
+			.join(origin)
+			.split('{{endpoint}}')
+			.join(`{${endpoint?.displayName ?? 'endpoint'}}`)
+			.split('{{app}}')
+			.join('{owner/app}')
+			.split('{{jobId}}')
+			.join('{job ID}');
 	const body = create.bodyType === 'multipart' ? "the Input's fields as multipart/form-data" : create.inputField ? `{"${create.inputField}": Input}` : 'the Input';
 	const headers = Object.entries(create.headers ?? {}).map(([header, value]) => ` and ${header}: ${value}`).join('');
 	const words = (['succeeded', 'failed', 'canceled'] as const).flatMap((meaning) => status.words[meaning] ?? []);
 	const key = credential.type === 'httpHeaderAuth' ? `Header Auth (Name ${credential.headerName}, Value ${credential.valueFormat})` : 'Bearer Auth holding your API key';
 	return [
-		`${name}: Create sends ${create.method} ${create.url} with ${body}${headers}.`,
-		`The status is read from GET ${status.url} until "${status.path}" is ${words.join(', ')}${result ? '; then the result from its result address' : ''}.`,
-		cancel ? `Cancel sends ${cancel.method} ${cancel.url}.` : `${name} has no cancel.`,
+		`${name}: Create sends ${create.method} ${shown(create.url)} with ${body}${headers}.`,
+		`The status is read from GET ${shown(status.url)} until "${status.path}" is ${words.join(', ')}${result ? '; then the result from its result address' : ''}.`,
+		cancel ? `Cancel sends ${cancel.method} ${shown(cancel.url)}.` : `${name} has no cancel.`,
+		everyRequest ? `Every request carries ${Object.entries(everyRequest).map(([header, value]) => `${header}: ${value}`).join(', ')}.` : '',
 		`Authentication: ${key}. Checked against ${checkedAgainst}.`,
-	].join(' ');
+	]
+		.filter(Boolean)
+		.join(' ')
+		// The editor shows a notice as HTML: angle brackets would be read as tags.
+		.replace(/</g, '‹')
+		.replace(/>/g, '›');
 }

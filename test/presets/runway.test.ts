@@ -1,3 +1,7 @@
+import type { INodeType } from 'n8n-workflow';
+import path from 'node:path';
+
+import { repoRoot } from '../harness/engine';
 import { FAST_WAIT, presetSuite, runPreset } from '../harness/presetRun';
 import { MP4_BYTES } from '../simulator/jobs';
 import { RUNWAY_VERSION } from '../simulator/runway';
@@ -55,4 +59,11 @@ test('Cancel Job sends DELETE and outputs the task CANCELLED', async () => {
 test('a refused create carries the API error', async () => {
 	const refused = await runPreset(suite.setup, { operation: 'createJob', endpoint: 'text_to_video', input: '{"model": "veo3.1", "ratio": "1280:720"}' });
 	expect(refused.error?.message).toMatch(/Validation of body failed/);
+});
+
+test("the preset's notice in the editor names the header every request carries", () => {
+	const { HttpAsyncJob } = require(path.join(repoRoot, 'dist/nodes/HttpAsyncJob/HttpAsyncJob.node.js')) as { HttpAsyncJob: new () => INodeType };
+	const notice = new HttpAsyncJob().description.properties.find((property) => property.name === 'runwayRequests');
+	expect(notice?.displayName).toContain(`Every request carries X-Runway-Version: ${RUNWAY_VERSION}.`);
+	expect(notice?.displayName).toContain('Cancel sends DELETE https://api.dev.runwayml.com/v1/tasks/{job ID}.');
 });
