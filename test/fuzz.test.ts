@@ -1,4 +1,5 @@
 import { FUZZ_PROVIDERS, fuzzName, fuzzProvider } from './harness/fuzz';
+import { aetherForge, runAction } from './harness/providerCases';
 import type { ProviderSimulators } from './simulator';
 import { startSimulators } from './simulator';
 
@@ -22,3 +23,15 @@ test.each(FUZZ_PROVIDERS.map((provider) => [fuzzName(provider), provider] as con
 	},
 	120_000,
 );
+
+describe('what the fuzzer found', () => {
+	test('an unusable run-wide option of the first item, with On Error → Continue, makes every item an error item naming item 0 and the field', async () => {
+		const input = [aetherForge.existingJob(sim, { queueMs: 0, runMs: 0 }), aetherForge.existingJob(sim, { queueMs: 0, runMs: 0 })].map((job, index) => ({ ...job, requestTimeout: index === 0 ? 'x' : 30 }));
+		const result = await runAction(sim, { provider: aetherForge, action: 'get', input, continueOnFail: true, parameters: { options: { requestTimeout: '={{ $json.requestTimeout }}' } } });
+		expect(result.error).toBeUndefined();
+		expect(result.outputs.Job.map((item) => [item.json.error, item.pairedItem])).toEqual([
+			['"Request Timeout (Seconds)" of item 0 must be a number of at least 1, not "x"', { item: 0 }],
+			['"Request Timeout (Seconds)" of item 0 must be a number of at least 1, not "x"', { item: 1 }],
+		]);
+	});
+});

@@ -119,6 +119,13 @@ describe('the job ID of a create reply', () => {
 	});
 });
 
+test('an error reply nested thousands of levels deep is an error naming its status, not a stack overflow', async () => {
+	answerAll({ kind: 'status', status: 451, rawBody: `${'{"job":'.repeat(5_000)}1${'}'.repeat(5_000)}`, headers: { 'content-type': 'application/json' } });
+	const result = await getJob();
+	expect(result.error?.message).toBe('127.0.0.1 could not get job job-1: a reply nested too deeply to show');
+	expect(result.error?.httpCode).toBe('451');
+});
+
 describe('a reply that is an HTML page', () => {
 	test('an error page is summarised: status, title and the start of its text, at most 300 characters', async () => {
 		answerAll({ kind: 'status', status: 400, rawBody: HTML_PAGE, headers: { 'content-type': 'text/html' } });

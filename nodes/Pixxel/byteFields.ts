@@ -10,7 +10,13 @@ type Json = unknown;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Control characters other than tab and line breaks: bytes that are not text. */
-const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+function hasControlCharacters(text: string): boolean {
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) return true;
+	}
+	return false;
+}
 
 export function decodeByteField(value: Json): Json {
 	if (value === null || value === undefined) return null;
@@ -50,7 +56,7 @@ function fromBytes(bytes: Uint8Array): Json | undefined {
 	} catch {
 		return undefined;
 	}
-	if (NOT_TEXT.test(text)) return undefined;
+	if (hasControlCharacters(text)) return undefined;
 	try {
 		return JSON.parse(text);
 	} catch {

@@ -17,7 +17,7 @@ import { pollUntilDone } from './pollLoop';
 import type { PollScheduleOptions } from './pollSchedule';
 import { nextPollDelayMs } from './pollSchedule';
 import type { ItemResult } from './runItems';
-import { itemsSignal, runForEachItem } from './runItems';
+import { errorJson, itemsSignal, runForEachItem } from './runItems';
 import { asToolWait, isToolRun } from './toolMode';
 
 export type { ItemSettings, JobOptions } from './itemSettings';
@@ -49,8 +49,15 @@ export async function executeJobOperation(
 	const run = operations[operation];
 	if (!run) throw new NodeOperationError(this.getNode(), `The action "${operation}" is not supported`);
 	const defaults = provider.waitDefaults;
-	// The first item's options set up the run for all items.
-	const options = readOptions(this, defaults, 0);
+	// The first item's options set up the run for all items: unusable, with On Error → Continue, every item says why.
+	let options: JobOptions;
+	try {
+		options = readOptions(this, defaults, 0);
+	} catch (error) {
+		// The checks throw NodeOperationErrors, which this passes on as they are.
+		if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error);
+		return [this.getInputData().map((_input, item) => ({ json: errorJson(error), pairedItem: { item } }))];
+	}
 	const stopOthers = new AbortController();
 	const client = new ProviderClient(this, provider, {
 		signal: itemsSignal(this, stopOthers),

@@ -172,15 +172,28 @@ export function errorMessageOf(value: unknown, depth = 0): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	if (typeof value === 'string') return value;
 	// An error nested deeper than any API nests one is shown as JSON rather than followed.
-	if (typeof value !== 'object' || depth > 5) return JSON.stringify(value).slice(0, MAX_SUMMARY);
+	if (typeof value !== 'object' || depth > 5) return shortJson(value);
 	if (Array.isArray(value)) return value.slice(0, 10).map((entry) => errorMessageOf(entry, depth + 1)).filter(Boolean).join('; ') || undefined;
 	const { loc } = value as Record<string, unknown>;
 	const text = errorMessageOf(pick(value, ['detail', 'message', 'msg', 'error', 'title']), depth + 1);
 	if (text && Array.isArray(loc)) return `${loc.filter((part) => part !== 'body').join('.')}: ${text}`;
-	return text ?? JSON.stringify(value).slice(0, MAX_SUMMARY);
+	return text ?? shortJson(value);
+}
+
+const TOO_DEEP = 'a reply nested too deeply to show';
+
+/** The start of a value's JSON; a value nested too deeply for JSON.stringify (thousands of levels) is named so. */
+function shortJson(value: unknown): string {
+	try {
+		return (JSON.stringify(value) ?? String(value)).slice(0, MAX_SUMMARY);
+	} catch {
+		return TOO_DEEP;
+	}
 }
 
 function asJsonObject(body: unknown): JsonObject {
+	// n8n saves the error with the execution as JSON: a reply too deep for that is named, not kept.
+	if (shortJson(body) === TOO_DEEP) return { body: TOO_DEEP };
 	return typeof body === 'object' && body !== null && !Array.isArray(body)
 		? (body as JsonObject)
 		: { body: typeof body === 'string' ? body.slice(0, 500) : null };

@@ -2,10 +2,11 @@
 # Installs the real n8n engines used by the end-to-end tests into a cache
 # folder outside the repository, and reuses them when they are already there.
 #
-#   bash test/e2e/install-n8n.sh            # everything (Node 24, n8n 2.x, n8n 1.x, scanner)
+#   bash test/e2e/install-n8n.sh            # everything (Node 24, n8n 2.x, n8n 1.x, scanner, node-cli)
 #   bash test/e2e/install-n8n.sh 2          # only Node 24 + n8n 2.x
 #   bash test/e2e/install-n8n.sh 1          # only n8n 1.x (runs on the machine's Node 20)
 #   bash test/e2e/install-n8n.sh scanner    # only @n8n/scan-community-package
+#   bash test/e2e/install-n8n.sh node-cli   # only @n8n/node-cli (n8n's own lint, `n8n-node lint`)
 #   bash test/e2e/install-n8n.sh --force …  # wipe and reinstall what is named (or everything)
 #
 # Layout of the cache (default: ${N8N_E2E_CACHE:-$HOME/.cache/n8n-nodes-async-jobs-e2e}):
@@ -13,6 +14,7 @@
 #   n8n-2.41.1/node_modules/.bin/n8n
 #   n8n-1.123.81/node_modules/.bin/n8n
 #   scanner-0.32.0/node_modules/@n8n/scan-community-package
+#   node-cli-0.48.3/node_modules/@n8n/node-cli
 #   <component>/.e2e-installed      marker holding the versions it was installed with
 #   manifest.json                   paths and versions, read by n8n-runner.mjs
 #
@@ -23,6 +25,7 @@ NODE24_VERSION="${N8N_E2E_NODE24_VERSION:-24.21.0}"
 N8N2_VERSION="${N8N_E2E_N8N2_VERSION:-2.41.1}"
 N8N1_VERSION="${N8N_E2E_N8N1_VERSION:-1.123.81}"
 SCANNER_VERSION="${N8N_E2E_SCANNER_VERSION:-0.32.0}"
+NODE_CLI_VERSION="${N8N_E2E_NODE_CLI_VERSION:-0.48.3}"
 XLSX_OVERRIDE="npm:@e965/xlsx@0.20.2"
 CACHE="${N8N_E2E_CACHE:-$HOME/.cache/n8n-nodes-async-jobs-e2e}"
 
@@ -31,9 +34,9 @@ WANT=()
 for arg in "$@"; do
   case "$arg" in
     --force) FORCE=1 ;;
-    1|2|scanner|all) WANT+=("$arg") ;;
+    1|2|scanner|node-cli|all) WANT+=("$arg") ;;
     -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
-    *) echo "install-n8n: unknown argument '$arg' (use 1, 2, scanner, all, --force)" >&2; exit 2 ;;
+    *) echo "install-n8n: unknown argument '$arg' (use 1, 2, scanner, node-cli, all, --force)" >&2; exit 2 ;;
   esac
 done
 [ "${#WANT[@]}" -eq 0 ] && WANT=(all)
@@ -71,6 +74,7 @@ NODE24_DIR="$CACHE/node-$NODE24_VERSION"
 N8N2_DIR="$CACHE/n8n-$N8N2_VERSION"
 N8N1_DIR="$CACHE/n8n-$N8N1_VERSION"
 SCANNER_DIR="$CACHE/scanner-$SCANNER_VERSION"
+NODE_CLI_DIR="$CACHE/node-cli-$NODE_CLI_VERSION"
 SYSTEM_NODE="$(command -v node)"
 SYSTEM_NODE_MAJOR="$("$SYSTEM_NODE" -p 'process.versions.node.split(".")[0]')"
 
@@ -239,19 +243,27 @@ install_n8n1() {
   echo "$expected" >"$N8N1_DIR/.e2e-installed"
 }
 
-# ---------------------------------------------------------------- community package scanner
-install_scanner() {
-  local expected="@n8n/scan-community-package@$SCANNER_VERSION"
-  if marker_ok "$SCANNER_DIR" "$expected" "$SCANNER_DIR/node_modules/@n8n/scan-community-package/scanner/scanner.mjs"; then log "scanner $SCANNER_VERSION: cached in $SCANNER_DIR"; return; fi
-  if [ "$FORCE" = 1 ]; then rm -rf "$SCANNER_DIR"; fi
-  rm -f "$SCANNER_DIR/.e2e-installed"; mkdir -p "$SCANNER_DIR"
-  cat >"$SCANNER_DIR/package.json" <<EOF
-{ "name": "n8n-e2e-scanner", "private": true, "dependencies": { "@n8n/scan-community-package": "$SCANNER_VERSION" } }
+# ---------------------------------------------------------------- n8n's package checks
+# One npm package in a folder of its own, kept while its marker names the same version.
+install_npm_tool() { # LABEL DIR PACKAGE VERSION FILE_THAT_MUST_EXIST
+  local label="$1" dir="$2" package="$3" version="$4" check="$5"
+  local expected="$package@$version"
+  if marker_ok "$dir" "$expected" "$dir/node_modules/$package/$check"; then log "$label $version: cached in $dir"; return; fi
+  if [ "$FORCE" = 1 ]; then rm -rf "$dir"; fi
+  rm -f "$dir/.e2e-installed"; mkdir -p "$dir"
+  cat >"$dir/package.json" <<EOF
+{ "name": "n8n-e2e-$label", "private": true, "dependencies": { "$package": "$version" } }
 EOF
-  printf 'ignore-scripts=true\nfund=false\naudit=false\n' >"$SCANNER_DIR/.npmrc"
-  step "scanner $SCANNER_VERSION: npm install" npm_in "$SCANNER_DIR" install --ignore-scripts --no-audit --no-fund
-  echo "$expected" >"$SCANNER_DIR/.e2e-installed"
+  printf 'ignore-scripts=true\nfund=false\naudit=false\n' >"$dir/.npmrc"
+  step "$label $version: npm install" npm_in "$dir" install --ignore-scripts --no-audit --no-fund
+  echo "$expected" >"$dir/.e2e-installed"
 }
+
+# The community-package scanner, and n8n's node CLI for its lint: `n8n-node lint` runs eslint
+# with n8n's own configuration (@n8n/node-cli/eslint) in a package folder; the e2e gives it the
+# packed package with the sources its dist/ was built from.
+install_scanner() { install_npm_tool scanner "$SCANNER_DIR" @n8n/scan-community-package "$SCANNER_VERSION" scanner/scanner.mjs; }
+install_node_cli() { install_npm_tool node-cli "$NODE_CLI_DIR" @n8n/node-cli "$NODE_CLI_VERSION" bin/n8n-node.mjs; }
 
 write_manifest() {
   local tmp="$CACHE/.manifest.json.tmp"
@@ -261,7 +273,8 @@ write_manifest() {
   "node24": { "version": "$NODE24_VERSION", "dir": "$NODE24_DIR", "node": "$NODE24_DIR/bin/node", "installed": $([ -f "$NODE24_DIR/.e2e-installed" ] && echo true || echo false) },
   "n8n2": { "version": "$N8N2_VERSION", "dir": "$N8N2_DIR", "bin": "$N8N2_DIR/node_modules/n8n/bin/n8n", "node": "$NODE24_DIR/bin/node", "installed": $([ -f "$N8N2_DIR/.e2e-installed" ] && echo true || echo false) },
   "n8n1": { "version": "$N8N1_VERSION", "dir": "$N8N1_DIR", "bin": "$N8N1_DIR/node_modules/n8n/bin/n8n", "node": "$SYSTEM_NODE", "installed": $([ -f "$N8N1_DIR/.e2e-installed" ] && echo true || echo false) },
-  "scanner": { "version": "$SCANNER_VERSION", "dir": "$SCANNER_DIR", "installed": $([ -f "$SCANNER_DIR/.e2e-installed" ] && echo true || echo false) }
+  "scanner": { "version": "$SCANNER_VERSION", "dir": "$SCANNER_DIR", "installed": $([ -f "$SCANNER_DIR/.e2e-installed" ] && echo true || echo false) },
+  "nodeCli": { "version": "$NODE_CLI_VERSION", "dir": "$NODE_CLI_DIR", "installed": $([ -f "$NODE_CLI_DIR/.e2e-installed" ] && echo true || echo false) }
 }
 EOF
   mv "$tmp" "$CACHE/manifest.json"
@@ -273,6 +286,7 @@ log "cache: $CACHE"
 if wants 1; then install_n8n1; fi
 if wants 2; then install_node24; install_n8n2; fi
 if wants scanner; then install_scanner; fi
+if wants node-cli; then install_node_cli; fi
 write_manifest
 
 log "done in $(elapsed "$T_ALL")s"
@@ -280,7 +294,7 @@ log "done in $(elapsed "$T_ALL")s"
 if [ "${#TIMINGS[@]}" -gt 0 ]; then
   log "step times:"
   for t in "${TIMINGS[@]}"; do log "  $t"; done
-  for d in "$NODE24_DIR" "$N8N1_DIR" "$N8N2_DIR" "$SCANNER_DIR"; do
+  for d in "$NODE24_DIR" "$N8N1_DIR" "$N8N2_DIR" "$SCANNER_DIR" "$NODE_CLI_DIR"; do
     if [ -d "$d" ]; then log "  size $(du -sh "$d" 2>/dev/null | cut -f1)	$d"; fi
   done
   log "  size $(du -sh "$CACHE" 2>/dev/null | cut -f1)	(whole cache)"

@@ -1,5 +1,8 @@
 // Smoke test of the packed package (N8N_E2E_TARBALL, made by test/e2e/run.sh) in a real n8n:
 //   - n8n's community-package scanner passes on the tarball and on the source;
+//   - n8n's own lint (`n8n-node lint`, @n8n/node-cli) passes on the tarball with its sources;
+//   - a dry run of the publish steps: `npm publish --dry-run` lists what `npm pack` packs, and
+//     the scanner passes on that tarball (`--provenance` needs GitHub's OIDC token: CI only);
 //   - on every n8n version under test, each node listed in package.json's `n8n.nodes`
 //     is loaded as a community node (`<package>.<node>`) and runs inside a workflow
 //     (Manual Trigger → node with default parameters, placeholders for its always-shown
@@ -14,6 +17,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runN8n, engine, scanPackage } from './n8n-runner.mjs';
+import { lintWithNodeCli } from './n8n-node-lint.mjs';
 import { assertExecutionMatchesSchema } from './itemSchema.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -67,6 +71,30 @@ test('the packed package passes the community-package scanner', { skip: noTarbal
 	for (const leg of ['dist', 'source']) if (result[leg]?.details) console.log(`${leg}:\n${result[leg].details}`);
 	assert.equal(result.dist.passed, true, 'tarball leg');
 	assert.equal(result.source.passed, true, 'source leg');
+});
+
+test("n8n's own lint (n8n-node lint) passes on the packed package and the sources of its dist/", { skip: noTarball, timeout: 300_000 }, async () => {
+	const result = await lintWithNodeCli(tarball, { source: ROOT });
+	assert.equal(result.passed, true, result.output);
+	// The same lint fails on a planted violation, so it did read the node sources.
+	const planted = await lintWithNodeCli(tarball, { source: ROOT, extraFiles: { 'nodes/Planted.ts': 'export const planted = () => console.log("x");\n' } });
+	assert.equal(planted.passed, false, 'a console.log in nodes/ fails n8n-node lint');
+	assert.match(planted.output, /Planted\.ts[\s\S]*no-console/);
+});
+
+test('a dry run of the publish steps: npm publish --dry-run, npm pack, the scanner on its tarball', { timeout: 300_000 }, async (t) => {
+	const out = await mkdtemp(path.join(tmpdir(), 'n8n-e2e-publish-'));
+	t.after(() => rm(out, { recursive: true, force: true }));
+	const npm = (args) => JSON.parse(execFileSync('npm', [...args, '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+	const published = npm(['publish', '--dry-run', '--access', 'public']);
+	const [packed] = npm(['pack', '--pack-destination', out]);
+	const listing = (entry) => entry.files.map((f) => f.path).sort();
+	const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+	assert.deepEqual(listing(published[pkg.name] ?? published), listing(packed), 'npm publish would ship what npm pack packs');
+	for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) assert.ok(listing(packed).includes(file), `${file} is packed`);
+	const result = await scanPackage(path.join(out, packed.filename), { source: ROOT });
+	if (result.dist?.details) console.log(result.dist.details);
+	assert.equal(result.passed, true, 'the scanner passes on the tarball npm publish would upload');
 });
 
 test('every node of the package loads and runs in n8n', { skip: noTarball, concurrency: true }, async (t) => {

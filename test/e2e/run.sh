@@ -3,7 +3,8 @@
 #   1. installs (or reuses) the engines in the cache (install-n8n.sh),
 #   2. builds and packs this package (unless N8N_E2E_TARBALL names a tarball already),
 #   3. runs test/e2e/selftest.mjs and every test/e2e/*.e2e.mjs with node's test runner:
-#      package.e2e.mjs   n8n's community-package scanner, and every node loads and runs
+#      package.e2e.mjs   n8n's community-package scanner and n8n's lint (`n8n-node lint`), a dry
+#                        run of the publish steps, and every node loads and runs
 #      examples.e2e.mjs  the example workflows of examples/ against the provider simulator
 #      editor.e2e.mjs    the editor in headless Chromium (installed by install-chromium.sh)
 #      queue.e2e.mjs     n8n 2.x in queue mode: main + two workers, Redis, PostgreSQL
@@ -28,7 +29,7 @@ export N8N_E2E_REQUIRE=1
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-components=(scanner)
+components=(scanner node-cli)
 case ",$N8N_E2E_VERSIONS," in *,2,*) components+=(2) ;; esac
 case ",$N8N_E2E_VERSIONS," in *,1,*) components+=(1) ;; esac
 t0="$(now)"

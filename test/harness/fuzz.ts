@@ -20,12 +20,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { WorkflowRun } from './engine';
 import type { Action, ProviderCase } from './providerCases';
-import { PROVIDERS, httpReplicate, runAction } from './providerCases';
+import { PROVIDERS, httpFal, httpReplicate, runAction } from './providerCases';
 import type { ProviderSimulators } from '../simulator';
 import type { Fault, SimRequest } from '../simulator/server';
 
-export const FUZZ_PROVIDERS: ProviderCase[] = [...PROVIDERS, httpReplicate];
-export const fuzzName = (provider: ProviderCase) => provider.nodeType ?? provider.name;
+/** The provider nodes, and the HTTP Async Job node set up for a Replicate-like API and for fal.ai's queue (with its result request). */
+export const FUZZ_PROVIDERS: ProviderCase[] = [...PROVIDERS, httpReplicate, httpFal];
+export const fuzzName = (provider: ProviderCase) => provider.name;
 
 /** One reply as generated; `echoKey` puts the credential's secret into it when served. */
 interface GeneratedReply {

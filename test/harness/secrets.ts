@@ -47,15 +47,17 @@ export function findSecretLeaks(visible: unknown, secrets: Secret[]): string[] {
 	const forms = secrets.flatMap((secret) => [secret, { ...secret, value: JSON.stringify(secret.value).slice(1, -1) }]);
 	const leaks = new Set<string>();
 	const seen = new WeakSet<object>();
-	const visit = (value: unknown, path: string): void => {
+	// A list of what is left to visit rather than recursion: a reply may be nested thousands of levels deep.
+	const pending: Array<[unknown, string]> = [[visible, '']];
+	for (let next = pending.pop(); next; next = pending.pop()) {
+		const [value, path] = next;
 		if (typeof value === 'string') {
 			for (const { field, value: secret } of forms) if (value.includes(secret)) leaks.add(`${path} holds ${field}`);
 		} else if (typeof value === 'object' && value !== null && !seen.has(value)) {
 			seen.add(value);
-			for (const [key, child] of Object.entries(value)) visit(child, `${path}.${key}`);
+			for (const [key, child] of Object.entries(value)) pending.push([child, `${path}.${key}`]);
 		}
-	};
-	visit(visible, '');
+	}
 	return [...leaks];
 }
 

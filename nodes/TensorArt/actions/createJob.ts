@@ -108,7 +108,8 @@ export function readParams(fn: IExecuteFunctions, itemIndex: number): IDataObjec
 	return Object.fromEntries(
 		entries.map(([nodeId, node]) => {
 			if (typeof node !== 'object' || node === null || Array.isArray(node)) throw invalid(`have node "${nodeId}" that is not an object`);
-			const { class_type: comfyClassType, _meta: _editorMeta, ...rest } = node as IDataObject;
+			const { class_type: comfyClassType, ...rest } = node as IDataObject;
+			delete rest._meta;
 			const classType = rest.classType ?? comfyClassType;
 			if (typeof classType !== 'string' || classType.trim() === '') throw invalid(`have node "${nodeId}" without a classType`);
 			return [nodeId, { ...rest, classType }];
