@@ -42,6 +42,8 @@ describe.each(PRESET_NAMES)('the %s preset', (name) => {
 		if (setup.outputs === 'files') {
 			expect(item.json.outputs).toEqual([expect.objectContaining({ kind: 'image', format: 'png' })]);
 			expect(Buffer.from(item.binary!.data.data, 'base64')).toEqual(PNG_BYTES);
+		} else if (setup.outputs === 'links') {
+			expect(item.json.outputs).toEqual([expect.objectContaining({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//) })]);
 		} else {
 			expect(item.json.outputs).toEqual([{ kind: 'text', text: expect.stringMatching(/\S/) }]);
 		}

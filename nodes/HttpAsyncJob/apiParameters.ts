@@ -49,23 +49,30 @@ function presetParameters(fn: IExecuteFunctions, preset: ApiPreset): Record<stri
 	const wordLists = Object.fromEntries(STATUS_LISTS.map(([name, meaning]) => [name, () => (status.words[meaning] ?? []).join(', ')]));
 	return {
 		...wordLists,
+		apiHeaders: () => preset.headers ?? {},
 		method: () => create.method,
 		url: (itemIndex) => address(create.url, itemIndex),
 		queryParameters: () => ({}),
 		headers: () => ({ entries: Object.entries(create.headers ?? {}).map(([name, value]) => ({ name, value })) }),
-		bodyType: () => 'json',
+		bodyType: () => create.bodyType ?? 'json',
 		jsonBody: (itemIndex) => {
 			const input = inputOf(fn.getNode(), fn.getNodeParameter('input', itemIndex, '{}'), itemIndex);
 			return create.inputField ? { [create.inputField]: input } : input;
 		},
+		formFields: (itemIndex) => ({
+			entries: Object.entries(inputOf(fn.getNode(), fn.getNodeParameter('input', itemIndex, '{}'), itemIndex)).map(([name, value]) => ({
+				name,
+				value: typeof value === 'string' ? value : JSON.stringify(value),
+			})),
+		}),
 		idempotencyHeader: () => '',
 		jobIdPath: () => create.jobIdPath,
 		statusUrlPath: () => create.statusUrlPath ?? '',
 		statusUrl: (itemIndex) => address(status.url, itemIndex),
 		statusPath: () => status.path,
-		replyFields: () => {
-			const { url, path, words, ...replyFields } = status;
-			return replyFields;
+		replyFields: (itemIndex) => {
+			const { url, path, words, outputUrl, ...replyFields } = status;
+			return { ...replyFields, outputUrl: address(outputUrl, itemIndex) };
 		},
 		resultRequest: (itemIndex) => ({ resultUrl: address(result?.url, itemIndex), resultUrlPath: result?.urlPath ?? '' }),
 		cancelMethod: () => cancel?.method,

@@ -49,14 +49,15 @@ export interface ReplyFields {
 	/** One path, or several separated by commas where outputs of different kinds sit apart (`images, video`). */
 	outputsPath?: string;
 	outputUrlField?: string;
+	/** An address template, not a path: where a succeeded job's file is when the reply gives no link. */
+	outputUrl?: string;
 	costPath?: string;
 	createdAtPath?: string;
 }
 
-const REPLY_FIELD_NAMES: Array<[Exclude<keyof ReplyFields, 'progressScale' | 'outputsPath'>, string]> = [
+const REPLY_FIELD_NAMES: Array<[Exclude<keyof ReplyFields, 'progressScale' | 'outputsPath' | 'errorPath'>, string]> = [
 	['progressPath', 'Progress Path'],
 	['queuePositionPath', 'Queue Position Path'],
-	['errorPath', 'Error Message Path'],
 	['outputUrlField', 'Output URL Field'],
 	['costPath', 'Cost Path'],
 	['createdAtPath', 'Created Time Path'],
@@ -113,9 +114,17 @@ function readRules(fn: IExecuteFunctions, parameter: ApiParameter, itemIndex: nu
 	const replyFields = { ...(parameter('replyFields', itemIndex, {}) as ReplyFields) };
 	const fields: ReplyFields = { progressScale: replyFields.progressScale === 'fraction' ? 'fraction' : 'percent' };
 	for (const [name, field] of REPLY_FIELD_NAMES) fields[name] = checkedPath(node, replyFields[name], field, itemIndex);
-	const outputsPaths = typeof replyFields.outputsPath === 'string' ? replyFields.outputsPath.split(',') : [replyFields.outputsPath];
-	const checkedOutputsPaths = outputsPaths.map((outputsPath) => checkedPath(node, outputsPath, 'Outputs Path', itemIndex)).filter(Boolean);
-	if (checkedOutputsPaths.length > 0) fields.outputsPath = checkedOutputsPaths.join(',');
+	// Fields that take several paths, separated by commas: outputs of different kinds that sit apart, errors told in more than one place.
+	const pathLists: Array<['outputsPath' | 'errorPath', string]> = [
+		['outputsPath', 'Outputs Path'],
+		['errorPath', 'Error Message Path'],
+	];
+	for (const [name, field] of pathLists) {
+		const value = replyFields[name];
+		const paths = (typeof value === 'string' ? value.split(',') : [value]).map((entry) => checkedPath(node, entry, field, itemIndex)).filter(Boolean);
+		if (paths.length > 0) fields[name] = paths.join(',');
+	}
+	if (typeof replyFields.outputUrl === 'string' && replyFields.outputUrl.trim() !== '') fields.outputUrl = checkedUrl(node, replyFields.outputUrl.trim(), 'Output URL', itemIndex);
 	const result = parameter('resultRequest', itemIndex, {}) as IDataObject;
 	const isCreate = fn.getNodeParameter('operation', 0) === 'createJob';
 	const resultUrlPath = checkedPath(node, result.resultUrlPath, 'Result URL Path', itemIndex);
@@ -129,10 +138,20 @@ function readRules(fn: IExecuteFunctions, parameter: ApiParameter, itemIndex: nu
 	};
 }
 
+/**
+ * A job ID as part of an address: encoded, keeping the slashes of one that is a resource path
+ * (Google's operation names, `models/veo-3.0-generate-001/operations/abc`), but never a `.` or
+ * `..` segment, so an ID cannot lead a request out of its path.
+ */
+function jobIdInAddress(jobId: string): string {
+	const segments = jobId.split('/');
+	return segments.every((segment) => segment !== '' && segment !== '.' && segment !== '..') ? segments.map(encodeURIComponent).join('/') : encodeURIComponent(jobId);
+}
+
 /** A URL parameter of an item, `{{jobId}}` filled in: it must be an http(s) address. */
 export function checkedUrl(node: INode, value: unknown, field: string, itemIndex: number, jobId?: string): string {
 	const text = checkedText(node, value, field, itemIndex);
-	const url = jobId === undefined ? text : text.split(JOB_ID).join(encodeURIComponent(jobId));
+	const url = jobId === undefined ? text : text.split(JOB_ID).join(jobIdInAddress(jobId));
 	if (!/^https?:\/\/[^/\s]+/i.test(url)) {
 		throw invalidValue(node, itemIndex, field, `must be an http(s) address, not "${url.slice(0, 80)}"`, 'Give the whole address, starting with https://.');
 	}
@@ -149,6 +168,7 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 	}
 	checkPresetCredential(fn, api, credentialType);
 	const rules = readRules(fn, api.parameter, 0);
+	const apiHeaders = api.parameter('apiHeaders', 0, {}) as Record<string, string>;
 	const { fields } = rules;
 	// A preset's addresses come from its API Base URL (or the API's own address, which it holds).
 	const addressField = api.preset ? 'API Base URL' : fn.getNodeParameter('operation', 0) === 'createJob' ? 'URL' : 'Status URL';
@@ -160,6 +180,9 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 	const withErrorFailed = (snapshot: JobSnapshot): JobSnapshot =>
 		snapshot.error && (snapshot.status ?? mapStatus(snapshot.providerStatus)) === 'succeeded' ? { ...snapshot, status: 'failed' } : snapshot;
 	const statusPart = rules.hasResultRequest ? 'status' : 'all';
+	/** The Output URL of a succeeded job, where its reply gives no link (and no result request gives outputs). */
+	const addressedOutput = (word: string | undefined, jobId: string, body: unknown): Pick<JobSnapshot, 'outputs'> =>
+		fields.outputUrl && statusPart === 'all' && word !== undefined && mapStatus(word) === 'succeeded' ? { outputs: [outputAt(fields.outputUrl, jobId, body)] } : {};
 
 	const displayName = api.preset?.name ?? hostOf(fn.getNodeParameter(addressField === 'URL' ? 'url' : 'statusUrl', 0, ''));
 	return {
@@ -177,7 +200,9 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 				? `Check the ${CREDENTIALS[credentialType].name} credential the node uses: its ${CREDENTIALS[credentialType].checkedFields} must be what the API at the ${addressField} field accepts.`
 				: `${displayName} asks for a credential: set the node's Authentication field to the kind it takes.`,
 
-		authenticate(credentials, options) {
+		authenticate(credentials, withoutApiHeaders) {
+			// Headers the API wants on every request (a preset's; Custom has none), beside the credential.
+			const options = { ...withoutApiHeaders, headers: { ...apiHeaders, ...withoutApiHeaders.headers } };
 			if (credentialType === 'httpQueryAuth') return { ...options, qs: { ...options.qs, [String(credentials.name)]: credentials.value } };
 			if (credentialType === 'httpBasicAuth') return { ...options, auth: { username: String(credentials.user ?? ''), password: String(credentials.password ?? '') } };
 			return options;
@@ -204,14 +229,20 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 
 		readJob(body, ref) {
 			const word = checkedAt(body, rules.statusPath, statusWord);
-			return withErrorFailed({ ...readFields(body, fields, statusPart), jobId: ref!.jobId, providerStatus: word });
+			return withErrorFailed({ ...readFields(body, fields, statusPart), ...addressedOutput(word, ref!.jobId, body), jobId: ref!.jobId, providerStatus: word });
 		},
 
 		readCreatedJob(body) {
 			const jobId = checkedAt(body, rules.jobIdPath ?? 'id', JOB_ID_VALUE);
 			const word = valueAt(body, rules.statusPath) === undefined ? undefined : checkedAt(body, rules.statusPath, statusWord);
 			// A reply without a status word (an id alone) says only that the job was accepted.
-			return withErrorFailed({ ...readFields(body, fields, statusPart), jobId, providerStatus: word ?? 'created', ...(word === undefined ? { status: 'queued' as const } : {}) });
+			return withErrorFailed({
+				...readFields(body, fields, statusPart),
+				...addressedOutput(word, jobId, body),
+				jobId,
+				providerStatus: word ?? 'created',
+				...(word === undefined ? { status: 'queued' as const } : {}),
+			});
 		},
 
 		mapStatus,
@@ -227,7 +258,7 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 
 		readResult(job, reply: ProviderReply) {
 			if (reply.statusCode < 300) return withErrorFailed({ ...job, ...readFields(reply.body, fields, 'result') });
-			const stated = typeof reply.body === 'string' ? textReplySummary(reply.statusCode, reply.body) : errorMessageOf(fields.errorPath ? valueAt(reply.body, fields.errorPath) : reply.body);
+			const stated = typeof reply.body === 'string' ? textReplySummary(reply.statusCode, reply.body) : fields.errorPath ? errorAt(reply.body, fields.errorPath) : errorMessageOf(reply.body);
 			return { ...job, status: 'failed', error: { message: stated ?? `HTTP ${reply.statusCode}`, retryable: false } };
 		},
 
@@ -313,7 +344,7 @@ function readFields(body: unknown, fields: ReplyFields, part: 'status' | 'result
 	if (part !== 'status') {
 		const outputs = (fields.outputsPath?.split(',') ?? []).flatMap((path) => outputsOf(at(path), fields.outputUrlField ?? 'url'));
 		if (outputs.length > 0) snapshot.outputs = outputs;
-		const message = errorMessageOf(at(fields.errorPath));
+		const message = fields.errorPath ? errorAt(body, fields.errorPath) : undefined;
 		if (message) snapshot.error = { message, retryable: false };
 	}
 	return snapshot;
@@ -344,10 +375,30 @@ function outputsOf(value: unknown, urlField: string): JobOutput[] {
 	return entries.flatMap((entry): JobOutput[] => {
 		if (entry === undefined || entry === null || entry === '') return [];
 		const url = isUrl(entry) ? entry : valueAt(entry, urlField);
-		if (isUrl(url)) {
-			const format = formatFromUrl(url);
-			return [{ url, kind: kindFromFormat(format), ...(format ? { format } : {}) }];
-		}
+		if (isUrl(url)) return [linkOutput(url)];
 		return [typeof entry === 'string' ? { kind: 'text', text: entry } : { kind: 'json', value: entry }];
 	});
+}
+
+/** The message at the first of the Error Message Paths that holds one. */
+function errorAt(body: unknown, paths: string): string | undefined {
+	return paths
+		.split(',')
+		.map((path) => errorMessageOf(valueAt(body, path)))
+		.find(Boolean);
+}
+
+/** `{{jobId}}`, or `{{path}}` of a field of the reply, in an Output URL. */
+const PLACEHOLDER = /\{\{([^{}\s]+)\}\}/g;
+const ADDRESS_PART = z.union([z.string().min(1), z.number()]);
+
+/** The output at an address made from the job ID and fields of the reply (OpenAI's `/v1/videos/{id}/content`). */
+function outputAt(template: string, jobId: string, body: unknown): JobOutput {
+	return linkOutput(template.replace(PLACEHOLDER, (_, path: string) => (path === 'jobId' ? jobIdInAddress(jobId) : encodeURIComponent(String(checkedAt(body, path, ADDRESS_PART))))));
+}
+
+/** A link output, its kind told by the file name's extension. */
+function linkOutput(url: string): JobOutput {
+	const format = formatFromUrl(url);
+	return { url, kind: kindFromFormat(format), ...(format ? { format } : {}) };
 }

@@ -49,7 +49,7 @@ export function presetProperties(preset: ApiPreset): INodeProperties[] {
 }
 
 /** What the preset sends, in one line the user reads in the editor. */
-function requestsSent({ name, origin, endpoint, create, status, result, cancel, credential, checkedAgainst }: ApiPreset): string {
+function requestsSent({ name, origin, endpoint, headers: everyRequest, create, status, result, cancel, credential, checkedAgainst }: ApiPreset): string {
 	const shown = (template: string) =>
 		template
 			.split('{{baseUrl}}')
@@ -60,7 +60,7 @@ function requestsSent({ name, origin, endpoint, create, status, result, cancel, 
 			.join('{owner/app}')
 			.split('{{jobId}}')
 			.join('{job ID}');
-	const body = create.inputField ? `{"${create.inputField}": Input}` : 'the Input';
+	const body = create.bodyType === 'multipart' ? "the Input's fields as multipart/form-data" : create.inputField ? `{"${create.inputField}": Input}` : 'the Input';
 	const headers = Object.entries(create.headers ?? {}).map(([header, value]) => ` and ${header}: ${value}`).join('');
 	const words = (['succeeded', 'failed', 'canceled'] as const).flatMap((meaning) => status.words[meaning] ?? []);
 	const key = credential.type === 'httpHeaderAuth' ? `Header Auth (Name ${credential.headerName}, Value ${credential.valueFormat})` : 'Bearer Auth holding your API key';
@@ -68,8 +68,10 @@ function requestsSent({ name, origin, endpoint, create, status, result, cancel, 
 		`${name}: Create sends ${create.method} ${shown(create.url)} with ${body}${headers}.`,
 		`The status is read from GET ${shown(status.url)} until "${status.path}" is ${words.join(', ')}${result ? '; then the result from its result address' : ''}.`,
 		cancel ? `Cancel sends ${cancel.method} ${shown(cancel.url)}.` : `${name} has no cancel.`,
+		everyRequest ? `Every request carries ${Object.entries(everyRequest).map(([header, value]) => `${header}: ${value}`).join(', ')}.` : '',
 		`Authentication: ${key}. Checked against ${checkedAgainst}.`,
 	]
+		.filter(Boolean)
 		.join(' ')
 		// The editor shows a notice as HTML: angle brackets would be read as tags.
 		.replace(/</g, '‹')

@@ -190,7 +190,22 @@ const customStatusProperties: INodeProperties[] = [
 		options: [
 			{ displayName: 'Cost Path', name: 'costPath', type: 'string', default: '', placeholder: 'metrics.cost' },
 			{ displayName: 'Created Time Path', name: 'createdAtPath', type: 'string', default: '', placeholder: 'created_at' },
-			{ displayName: 'Error Message Path', name: 'errorPath', type: 'string', default: '', placeholder: 'error' },
+			{
+				displayName: 'Error Message Path',
+				name: 'errorPath',
+				type: 'string',
+				default: '',
+				placeholder: 'error',
+				description: 'Several paths separated by commas where the API tells errors in more than one place: the first that holds a message is the error',
+			},
+			{
+				displayName: 'Output URL',
+				name: 'outputUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'https://api.example.com/v1/jobs/{{jobId}}/file',
+				description: "For APIs whose reply gives no link: the address of a succeeded job's file. {{jobId}} stands for the job ID, {{name}} for a field of the status reply.",
+			},
 			{
 				displayName: 'Output URL Field',
 				name: 'outputUrlField',

@@ -17,8 +17,11 @@ export interface PresetCase {
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	/** The simulator's jobs, to script them and look them up. */
 	jobs: JobBook<unknown>;
-	/** What a succeeded job's outputs are: files to download, or text/JSON. */
-	outputs: 'files' | 'text';
+	/**
+	 * What a succeeded job's outputs are: PNG files to download, text/JSON, or links that are not
+	 * downloaded here (videos, files behind the API's key; the preset's own test fetches them).
+	 */
+	outputs: 'files' | 'text' | 'links';
 	/** A failed job, and the message its item carries. */
 	failure: { script: Partial<JobScript>; message: string };
 	/** Rare final words: the script that makes the simulator report each, and the status it must read as. */
@@ -27,7 +30,7 @@ export interface PresetCase {
 	canceledStatus?: JobStatus;
 }
 
-export type PresetName = 'replicate' | 'fal' | 'runpod' | 'assemblyAi' | 'luma';
+export type PresetName = 'replicate' | 'fal' | 'runpod' | 'assemblyAi' | 'luma' | 'openai' | 'gemini' | 'runway' | 'elevenlabs';
 
 export function presetCase(sim: ProviderSimulators, preset: PresetName): PresetCase {
 	const base = (simulator: Parameters<typeof sim.server.baseUrl>[0]) => sim.server.baseUrl(simulator);
@@ -93,7 +96,55 @@ export function presetCase(sim: ProviderSimulators, preset: PresetName): PresetC
 				// A canceled request is COMPLETED, and its result request refused ("Request was cancelled").
 				canceledStatus: 'failed',
 			};
+		case 'openai':
+			return {
+				parameters: { api: 'openai', baseUrl: base(sim.openai), authentication: 'httpBearerAuth' },
+				input: '={{ { model: "sora-2", prompt: $json.prompt, seconds: "4" } }}',
+				credentials: { httpBearerAuth: { token: [...sim.openai.apiKeys][0] } },
+				jobs: sim.openai.jobs,
+				outputs: 'links',
+				failure: { script: { outcome: 'failed', failure: { reason: 'Your request was blocked by our moderation system.' } }, message: 'blocked by our moderation system' },
+				finalWords: [{ word: 'failed', script: { outcome: 'failed' }, status: 'failed' }],
+			};
+		case 'gemini':
+			return {
+				parameters: { api: 'gemini', baseUrl: base(sim.gemini), endpoint: 'veo-3.0-generate-001', authentication: 'httpHeaderAuth' },
+				input: '={{ { instances: [{ prompt: $json.prompt }] } }}',
+				credentials: { httpHeaderAuth: { name: 'x-goog-api-key', value: [...sim.gemini.apiKeys][0] } },
+				jobs: sim.gemini.jobs,
+				outputs: 'links',
+				failure: { script: { outcome: 'failed', failure: { reason: 'Video generation failed: internal error.' } }, message: 'Video generation failed: internal error.' },
+				// `done: true` ends every operation: with `error` it failed (a canceled one too, google.rpc code 1).
+				finalWords: [
+					{ word: 'true', script: { outcome: 'failed' }, status: 'failed' },
+					{ word: 'true', script: { outcome: 'canceled' }, status: 'failed' },
+				],
+			};
+		case 'runway':
+			return {
+				parameters: { api: 'runway', baseUrl: base(sim.runway), endpoint: 'text_to_video', authentication: 'httpBearerAuth' },
+				input: '={{ { model: "veo3.1", promptText: $json.prompt, ratio: "1280:720" } }}',
+				credentials: { httpBearerAuth: { token: [...sim.runway.apiKeys][0] } },
+				jobs: sim.runway.jobs,
+				outputs: 'links',
+				failure: { script: { outcome: 'failed', failure: { reason: 'The prompt did not pass moderation.' } }, message: 'The prompt did not pass moderation.' },
+				finalWords: [
+					{ word: 'FAILED', script: { outcome: 'failed' }, status: 'failed' },
+					{ word: 'CANCELLED', script: { outcome: 'canceled' }, status: 'canceled' },
+				],
+				canceledStatus: 'canceled',
+			};
+		case 'elevenlabs':
+			return {
+				parameters: { api: 'elevenlabs', baseUrl: base(sim.elevenlabs), authentication: 'httpHeaderAuth' },
+				input: '={{ { source_url: "https://example.com/" + $json.prompt.replace(/ /g, "-") + ".mp4", target_lang: "es" } }}',
+				credentials: { httpHeaderAuth: { name: 'xi-api-key', value: [...sim.elevenlabs.apiKeys][0] } },
+				jobs: sim.elevenlabs.jobs,
+				outputs: 'links',
+				failure: { script: { outcome: 'failed', failure: { reason: 'No speech was found in the source.' } }, message: 'No speech was found in the source.' },
+				finalWords: [{ word: 'failed', script: { outcome: 'failed' }, status: 'failed' }],
+			};
 	}
 }
 
-export const PRESET_NAMES: PresetName[] = ['replicate', 'fal', 'runpod', 'assemblyAi', 'luma'];
+export const PRESET_NAMES: PresetName[] = ['replicate', 'fal', 'runpod', 'assemblyAi', 'luma', 'openai', 'gemini', 'runway', 'elevenlabs'];

@@ -2,11 +2,15 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { AetherForgeSimulator } from './aetherForge';
 import { AssemblyAiSimulator } from './assemblyAi';
+import { ElevenLabsSimulator } from './elevenlabs';
 import { FalSimulator } from './fal';
+import { GeminiSimulator } from './gemini';
 import { LumaSimulator } from './luma';
+import { OpenAiSimulator } from './openai';
 import { PixxelSimulator } from './pixxel';
 import { ReplicateSimulator } from './replicate';
 import { RunPodSimulator } from './runpod';
+import { RunwaySimulator } from './runway';
 import { SimulatorServer } from './server';
 import { TensorArtSimulator } from './tensorArt';
 
@@ -22,6 +26,10 @@ export interface ProviderSimulators {
 	runpod: RunPodSimulator;
 	assemblyAi: AssemblyAiSimulator;
 	luma: LumaSimulator;
+	openai: OpenAiSimulator;
+	gemini: GeminiSimulator;
+	runway: RunwaySimulator;
+	elevenlabs: ElevenLabsSimulator;
 	/**
 	 * Credentials that point at this simulator with keys it accepts: by credential type, or by the
 	 * credential id a workflow names where its nodes of one type need different keys.
@@ -56,6 +64,10 @@ export async function startSimulators(options: { port?: number; speed?: number; 
 	const runpod = server.register(new RunPodSimulator(server));
 	const assemblyAi = server.register(new AssemblyAiSimulator());
 	const luma = server.register(new LumaSimulator(server));
+	const openai = server.register(new OpenAiSimulator());
+	const gemini = server.register(new GeminiSimulator(server));
+	const runway = server.register(new RunwaySimulator(server));
+	const elevenlabs = server.register(new ElevenLabsSimulator());
 	await server.start(options.port, options.host);
 	return {
 		server,
@@ -67,6 +79,10 @@ export async function startSimulators(options: { port?: number; speed?: number; 
 		runpod,
 		assemblyAi,
 		luma,
+		openai,
+		gemini,
+		runway,
+		elevenlabs,
 		credentials: {
 			// One entry per credential type, pointing at the provider's prefix with a key it accepts.
 			aetherForgeApi: { apiKey: 'af-test-key', baseUrl: server.baseUrl(aetherForge) },
@@ -84,6 +100,10 @@ export async function startSimulators(options: { port?: number; speed?: number; 
 			'https://api.runpod.ai': server.baseUrl(runpod),
 			'https://api.assemblyai.com': server.baseUrl(assemblyAi),
 			'https://api.lumalabs.ai': server.baseUrl(luma),
+			'https://api.openai.com': server.baseUrl(openai),
+			'https://generativelanguage.googleapis.com': server.baseUrl(gemini),
+			'https://api.dev.runwayml.com': server.baseUrl(runway),
+			'https://api.elevenlabs.io': server.baseUrl(elevenlabs),
 		},
 		reset: () => server.reset(),
 		stop: async () => await server.stop(),

@@ -21,11 +21,15 @@ export interface ApiPreset {
 	credential: PresetCredential;
 	/** The model or endpoint the user names; absent where the API has one address for every job. */
 	endpoint?: { displayName: string; example: string; description: string };
+	/** Headers the API wants on every request, beside the credential (Runway's X-Runway-Version). */
+	headers?: Record<string, string>;
 	/** The input a new node starts with: a JSON object of the job's inputs. */
 	exampleInput: string;
 	create: {
 		method: 'POST' | 'PUT';
 		url: string;
+		/** JSON (the default), or multipart/form-data with one text field per entry of the input (other values as JSON text). */
+		bodyType?: 'json' | 'multipart';
 		/** The body is `{ [inputField]: input }`; without it the input itself. */
 		inputField?: string;
 		headers?: Record<string, string>;
