@@ -1,7 +1,10 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { AetherForgeSimulator } from './aetherForge';
+import { AnthropicBatchSimulator } from './anthropicBatch';
 import { FalSimulator } from './fal';
+import { MistralBatchSimulator } from './mistralBatch';
+import { OpenAiBatchSimulator } from './openAiBatch';
 import { PixxelSimulator } from './pixxel';
 import { ReplicateSimulator } from './replicate';
 import { SimulatorServer } from './server';
@@ -15,6 +18,10 @@ export interface ProviderSimulators {
 	replicate: ReplicateSimulator;
 	fal: FalSimulator;
 	tensorArt: TensorArtSimulator;
+	/** The language-model batch APIs, for the LLM Batch node. */
+	openAiBatch: OpenAiBatchSimulator;
+	anthropicBatch: AnthropicBatchSimulator;
+	mistralBatch: MistralBatchSimulator;
 	/** Credentials, by credential type, that point at this simulator with keys it accepts. */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	/**
@@ -43,6 +50,9 @@ export async function startSimulators(options: { port?: number; speed?: number }
 	const tensorArt = server.register(new TensorArtSimulator(server));
 	const replicate = server.register(new ReplicateSimulator(server));
 	const fal = server.register(new FalSimulator(server));
+	const openAiBatch = server.register(new OpenAiBatchSimulator());
+	const anthropicBatch = server.register(new AnthropicBatchSimulator(server));
+	const mistralBatch = server.register(new MistralBatchSimulator());
 	await server.start(options.port);
 	return {
 		server,
@@ -51,6 +61,9 @@ export async function startSimulators(options: { port?: number; speed?: number }
 		tensorArt,
 		replicate,
 		fal,
+		openAiBatch,
+		anthropicBatch,
+		mistralBatch,
 		credentials: {
 			// One entry per credential type, pointing at the provider's prefix with a key it accepts.
 			aetherForgeApi: { apiKey: 'af-test-key', baseUrl: server.baseUrl(aetherForge) },
@@ -59,6 +72,9 @@ export async function startSimulators(options: { port?: number; speed?: number }
 			// n8n's generic credentials, as a user sets them up for the HTTP Async Job node.
 			httpBearerAuth: { token: [...replicate.apiTokens][0] },
 			httpHeaderAuth: { name: 'Authorization', value: `Key ${[...fal.apiKeys][0]}` },
+			openAiBatchApi: { apiKey: [...openAiBatch.apiKeys][0], baseUrl: `${server.baseUrl(openAiBatch)}/v1` },
+			anthropicBatchApi: { apiKey: [...anthropicBatch.apiKeys][0], baseUrl: server.baseUrl(anthropicBatch) },
+			mistralBatchApi: { apiKey: [...mistralBatch.apiKeys][0], baseUrl: server.baseUrl(mistralBatch) },
 		},
 		realApiBases: { 'https://api.replicate.com': server.baseUrl(replicate), 'https://queue.fal.run': server.baseUrl(fal) },
 		reset: () => server.reset(),
