@@ -42,15 +42,16 @@ export class BatchBook<Extra = unknown> {
 	/** The batch runs out of its window before its requests are done: they expire. */
 	expires = false;
 
-	/** Results files are served cut off after this many bytes (a broken download). */
-	cutResultsAfterBytes?: number;
+	/** Results files are served ending halfway through this line (1-based): a download cut off. */
+	cutResultsInLine?: number;
 
 	reset(): void {
+		this.batches.clear();
 		this.validateMs = 100;
 		this.runMs = 300;
 		this.fate = () => 'succeeded';
 		this.expires = false;
-		this.cutResultsAfterBytes = undefined;
+		this.cutResultsInLine = undefined;
 	}
 
 	create(id: string, at: number, requests: SimBatchRequest[], extra: Extra, lineErrors: SimBatch['lineErrors'] = []): SimBatch<Extra> {
@@ -85,8 +86,12 @@ export class BatchBook<Extra = unknown> {
 
 	/** A results file as served: its lines in the order the vendor writes them (not the requests'), cut where a test asks. */
 	resultsFile(lines: unknown[]): SimReply {
-		let text = mixedOrder(lines).map((line) => JSON.stringify(line) + '\n').join('');
-		if (this.cutResultsAfterBytes !== undefined) text = Buffer.from(text).subarray(0, this.cutResultsAfterBytes).toString('utf8');
+		let texts = mixedOrder(lines).map((line) => JSON.stringify(line) + '\n');
+		if (this.cutResultsInLine !== undefined) {
+			const cut = texts[this.cutResultsInLine - 1];
+			texts = [...texts.slice(0, this.cutResultsInLine - 1), cut.slice(0, Math.floor(cut.length / 2))];
+		}
+		const text = texts.join('');
 		return { status: 200, rawBody: text, headers: { 'content-type': 'application/octet-stream' } };
 	}
 }

@@ -1,0 +1,46 @@
+import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { authorizationHeader } from '../nodes/shared/authorization';
+
+/**
+ * A Mistral API key for batch jobs (files and jobs).
+ * n8n's own Mistral credential cannot be used: the community lint (no-credential-reuse) lets a
+ * community node name only credentials of its own package.
+ */
+export class MistralBatchApi implements ICredentialType {
+	name = 'mistralBatchApi';
+
+	displayName = 'Mistral Batch API';
+
+	documentationUrl = 'https://github.com/n8n-nodes-async-jobs/n8n-nodes-async-jobs/blob/main/docs/llm-batch.md#mistral';
+
+	icon = { light: 'file:../nodes/LlmBatch/llmBatch.svg', dark: 'file:../nodes/LlmBatch/llmBatch.dark.svg' } as const;
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.mistral.ai',
+			description: 'Change only to reach the API through a proxy',
+		},
+	];
+
+	authenticate: IAuthenticate = authorizationHeader((credentials) => `Bearer ${String(credentials.apiKey)}`);
+
+	// Listing one batch costs nothing and needs an accepted key.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v1/batch/jobs?page_size=1',
+		},
+	};
+}
