@@ -5,7 +5,7 @@ import type { JobStatus } from '../shared/JobItem';
 import { toIsoTime } from '../shared/JobItem';
 import { trimmedBaseUrl } from '../shared/parameters';
 import type { BatchVendor } from './batchVendor';
-import { BATCH_WAIT_DEFAULTS, readVendorError } from './batchVendor';
+import { BATCH_WAIT_DEFAULTS, objectAt, readVendorError, textAt } from './batchVendor';
 
 /** A Message Batch as `@anthropic-ai/sdk` (resources/messages/batches.ts) types it. */
 const batchSchema = z.object({
@@ -16,22 +16,6 @@ const batchSchema = z.object({
 	created_at: z.string(),
 	ended_at: z.string().nullish(),
 	cancel_initiated_at: z.string().nullish(),
-});
-
-const resultLineSchema = z.object({
-	custom_id: z.string(),
-	result: z.discriminatedUnion('type', [
-		z.object({
-			type: z.literal('succeeded'),
-			message: z.object({
-				content: z.array(z.object({ type: z.string(), text: z.string().optional() }).passthrough()),
-				usage: z.object({ input_tokens: z.number(), output_tokens: z.number() }).passthrough().nullish(),
-			}).passthrough(),
-		}),
-		z.object({ type: z.literal('errored'), error: z.object({ error: z.object({ type: z.string(), message: z.string() }).passthrough() }).passthrough() }),
-		z.object({ type: z.literal('canceled') }),
-		z.object({ type: z.literal('expired') }),
-	]),
 });
 
 const STATUSES: Record<string, JobStatus> = { in_progress: 'running', canceling: 'running', ended: 'succeeded' };
@@ -97,17 +81,28 @@ export const anthropicBatch: BatchVendor = {
 	},
 
 	readResultLine(value) {
-		const { custom_id: customId, result } = resultLineSchema.parse(value);
+		const line = objectAt(value, 'the line') ?? {};
+		const customId = textAt(line, 'custom_id');
+		const result = objectAt(line.result, 'result') ?? {};
 		switch (result.type) {
 			case 'succeeded': {
-				const { content, usage } = result.message;
-				const text = content.map((block) => (block.type === 'text' ? (block.text ?? '') : '')).join('');
-				return { customId, outcome: 'succeeded', text, usage: usage ? { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens } : undefined };
+				const message = objectAt(result.message, 'result.message') ?? {};
+				const blocks = Array.isArray(message.content) ? (message.content as Array<{ type?: unknown; text?: unknown }>) : [];
+				const text = blocks.map((block) => (block?.type === 'text' && typeof block.text === 'string' ? block.text : '')).join('');
+				const usage = objectAt(message.usage, 'result.message.usage');
+				const tokens = usage && typeof usage.input_tokens === 'number' && typeof usage.output_tokens === 'number' ? { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens } : undefined;
+				return { customId, outcome: 'succeeded', text, usage: tokens };
 			}
-			case 'errored':
-				return { customId, outcome: 'errored', error: { message: result.error.error.message, code: result.error.error.type } };
+			case 'errored': {
+				const error = objectAt(objectAt(result.error, 'result.error')?.error, 'result.error.error');
+				return { customId, outcome: 'errored', error: { message: typeof error?.message === 'string' ? error.message : 'no reason given', code: typeof error?.type === 'string' ? error.type : undefined } };
+			}
+			case 'expired':
+				return { customId, outcome: 'expired', error: { message: 'The batch ended (24 h) before this request ran', code: 'expired' } };
+			case 'canceled':
+				return { customId, outcome: 'canceled', error: { message: 'The batch was canceled before this request ran', code: 'canceled' } };
 			default:
-				return { customId, outcome: result.type, error: { message: result.type === 'expired' ? 'The batch ended (24 h) before this request ran' : 'The batch was canceled before this request ran', code: result.type } };
+				throw new Error(`result.type ${JSON.stringify(result.type)} is none of succeeded, errored, expired, canceled`);
 		}
 	},
 

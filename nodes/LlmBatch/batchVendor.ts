@@ -115,6 +115,25 @@ export function parseCustomId(customId: string): { runTag: string; firstItem: nu
 	return match ? { runTag: match[1], firstItem: Number(match[2]), itemIndex: Number(match[3]) } : undefined;
 }
 
+/*
+ * Results lines are read with these plain checks rather than zod: a schema costs several times
+ * what parsing the line does, and a run reads tens of thousands of lines.
+ */
+
+/** `value` as an object; undefined for null or absent; anything else is an error naming `path`. */
+export function objectAt(value: unknown, path: string): Record<string, unknown> | undefined {
+	if (value === null || value === undefined) return undefined;
+	if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${path} is not an object`);
+	return value as Record<string, unknown>;
+}
+
+/** The text field `key` of `object`; an error naming it where it is not text. */
+export function textAt(object: Record<string, unknown>, key: string): string {
+	const value = object[key];
+	if (typeof value !== 'string') throw new Error(`${key} is not text`);
+	return value;
+}
+
 /** An error reply of a vendor's API: `{error: {message, code or type}}` (OpenAI, Anthropic), or `{message}`/`{detail}` (Mistral). */
 export function readVendorError(statusCode: number, body: unknown, notFoundAdvice: string): ProviderErrorInfo {
 	const { error, message, detail } = (body ?? {}) as { error?: { message?: unknown; code?: unknown; type?: unknown }; message?: unknown; detail?: unknown };

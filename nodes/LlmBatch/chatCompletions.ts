@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ProviderClient } from '../shared/ProviderClient';
 import { StreamedForm } from '../shared/jsonLines';
 import type { ChatRequest, RequestResult } from './batchVendor';
+import { objectAt, textAt } from './batchVendor';
 
 /*
  * What OpenAI's and Mistral's batch APIs share: a JSONL input file uploaded with purpose `batch`,
@@ -36,45 +37,32 @@ export async function uploadRequestsFile(client: ProviderClient, path: string, e
 
 const uploadedFileSchema = z.object({ id: z.string() });
 
-const resultLineSchema = z.object({
-	custom_id: z.string(),
-	response: z
-		.object({
-			status_code: z.number(),
-			body: z
-				.object({
-					choices: z.array(z.object({ message: z.object({ content: z.unknown() }).passthrough() }).passthrough()).optional(),
-					usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).passthrough().nullish(),
-					error: z.object({ message: z.string(), code: z.unknown().optional() }).passthrough().nullish(),
-					message: z.string().optional(),
-				})
-				.passthrough()
-				.nullish(),
-		})
-		.nullish(),
-	error: z.object({ message: z.string().nullish(), code: z.string().nullish() }).passthrough().nullish(),
-});
-
 /** Error codes of requests a batch never ran: it expired or was canceled first. */
 const NOT_RUN: Record<string, RequestResult['outcome']> = { batch_expired: 'expired', batch_cancelled: 'canceled' };
 
-/** One line of an output or error file. */
+/** One line of an output or error file: `{custom_id, response: {status_code, body}, error}`. */
 export function readChatResultLine(value: unknown): RequestResult {
-	const line = resultLineSchema.parse(value);
-	const { custom_id: customId, response, error } = line;
+	const line = objectAt(value, 'the line') ?? {};
+	const customId = textAt(line, 'custom_id');
+	const error = objectAt(line.error, 'error');
 	if (error) {
-		const code = error.code ?? undefined;
-		return { customId, outcome: (code && NOT_RUN[code]) || 'errored', error: { message: error.message ?? code ?? 'no reason given', code } };
+		const code = typeof error.code === 'string' ? error.code : undefined;
+		const message = typeof error.message === 'string' ? error.message : (code ?? 'no reason given');
+		return { customId, outcome: (code && NOT_RUN[code]) || 'errored', error: { message, code } };
 	}
-	const body = response?.body;
-	const usage = body?.usage ? { inputTokens: body.usage.prompt_tokens, outputTokens: body.usage.completion_tokens } : undefined;
-	if (!response || response.status_code < 200 || response.status_code >= 300) {
-		const message = body?.error?.message ?? body?.message ?? `HTTP ${response?.status_code ?? 'status missing'}`;
-		const code = typeof body?.error?.code === 'string' ? body.error.code : undefined;
-		return { customId, outcome: 'errored', error: { message, code }, usage };
+	const response = objectAt(line.response, 'response');
+	const body = objectAt(response?.body, 'response.body');
+	const usage = objectAt(body?.usage, 'response.body.usage');
+	const tokens = usage && typeof usage.prompt_tokens === 'number' && typeof usage.completion_tokens === 'number' ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } : undefined;
+	const statusCode = response?.status_code;
+	if (typeof statusCode !== 'number' || statusCode < 200 || statusCode >= 300) {
+		const reply = objectAt(body?.error, 'response.body.error');
+		const message = [reply?.message, body?.message].find((entry): entry is string => typeof entry === 'string') ?? `HTTP ${String(statusCode ?? 'status missing')}`;
+		return { customId, outcome: 'errored', error: { message, code: typeof reply?.code === 'string' ? reply.code : undefined }, usage: tokens };
 	}
-	const content = body?.choices?.[0]?.message.content;
-	return { customId, outcome: 'succeeded', text: textOf(content), usage };
+	const [choice] = Array.isArray(body?.choices) ? (body.choices as unknown[]) : [];
+	const message = objectAt(objectAt(choice, 'response.body.choices[0]')?.message, 'response.body.choices[0].message');
+	return { customId, outcome: 'succeeded', text: textOf(message?.content), usage: tokens };
 }
 
 /** A message's content as text: a string, or the text parts of a list of parts. */

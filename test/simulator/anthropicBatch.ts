@@ -114,8 +114,12 @@ export class AnthropicBatchSimulator implements ProviderSimulator {
 
 	private results(batch: SimBatch<null>, now: number): SimReply {
 		if (!['canceled', 'expired', 'ended'].includes(this.book.phase(batch, now))) return error(404, 'not_found_error', 'Batch has not ended');
+		return this.book.resultsFile(batch.id, () => this.resultLines(batch));
+	}
+
+	private resultLines(batch: SimBatch<null>): unknown[] {
 		const fates = this.book.fates(batch);
-		const lines = batch.requests.map(({ customId, body }, index) => {
+		return batch.requests.map(({ customId, body }, index) => {
 			const fate = fates[index];
 			if (fate === 'succeeded') {
 				const answer = answerOf(body.messages, (body.output_config as { format?: { schema?: unknown } } | undefined)?.format?.schema);
@@ -131,7 +135,6 @@ export class AnthropicBatchSimulator implements ProviderSimulator {
 			if (fate === 'errored') return { custom_id: customId, result: { type: 'errored', error: { type: 'error', error: { type: 'invalid_request_error', message: 'messages: the request was refused' } } } };
 			return { custom_id: customId, result: { type: fate } };
 		});
-		return this.book.resultsFile(lines);
 	}
 }
 

@@ -45,8 +45,12 @@ export class BatchBook<Extra = unknown> {
 	/** Results files are served ending halfway through this line (1-based): a download cut off. */
 	cutResultsInLine?: number;
 
+	/** Results files as first written, by file. */
+	private readonly written = new Map<string, string>();
+
 	reset(): void {
 		this.batches.clear();
+		this.written.clear();
 		this.validateMs = 100;
 		this.runMs = 300;
 		this.fate = () => 'succeeded';
@@ -84,14 +88,21 @@ export class BatchBook<Extra = unknown> {
 		return Math.floor(batch.requests.length * share);
 	}
 
-	/** A results file as served: its lines in the order the vendor writes them (not the requests'), cut where a test asks. */
-	resultsFile(lines: unknown[]): SimReply {
-		let texts = mixedOrder(lines).map((line) => JSON.stringify(line) + '\n');
-		if (this.cutResultsInLine !== undefined) {
-			const cut = texts[this.cutResultsInLine - 1];
-			texts = [...texts.slice(0, this.cutResultsInLine - 1), cut.slice(0, Math.floor(cut.length / 2))];
+	/**
+	 * A results file as served: its lines in the order the vendor writes them (not the requests'),
+	 * made once per file (so serving it again costs little, as a file server's would), cut where a test asks.
+	 */
+	resultsFile(key: string, lines: () => unknown[]): SimReply {
+		let text = this.written.get(key);
+		if (text === undefined) {
+			text = mixedOrder(lines()).map((line) => JSON.stringify(line) + '\n').join('');
+			this.written.set(key, text);
 		}
-		const text = texts.join('');
+		if (this.cutResultsInLine !== undefined) {
+			const kept = text.split('\n').slice(0, this.cutResultsInLine);
+			const cut = kept.pop()!;
+			text = [...kept, cut.slice(0, Math.floor(cut.length / 2))].join('\n');
+		}
 		return { status: 200, rawBody: text, headers: { 'content-type': 'application/octet-stream' } };
 	}
 }

@@ -69,7 +69,7 @@ export class MistralBatchSimulator implements ProviderSimulator {
 	private fileContent(id: string): SimReply {
 		const file = this.files.get(id);
 		if (!file) return { status: 404, body: { detail: `File ${id} not found` } };
-		return file.purpose === 'batch_result' ? this.book.resultsFile(jsonlLines(file.text)) : { status: 200, rawBody: file.text };
+		return file.purpose === 'batch_result' ? this.book.resultsFile(id, () => jsonlLines(file.text)) : { status: 200, rawBody: file.text };
 	}
 
 	private create(request: SimRequest): SimReply {

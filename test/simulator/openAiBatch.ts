@@ -73,7 +73,7 @@ export class OpenAiBatchSimulator implements ProviderSimulator {
 	private fileContent(id: string): SimReply {
 		const file = this.files.get(id);
 		if (!file) return error(404, `No such File object: ${id}`, 'not_found');
-		return file.purpose === 'batch_output' ? this.book.resultsFile(jsonlLines(file.text)) : { status: 200, rawBody: file.text };
+		return file.purpose === 'batch_output' ? this.book.resultsFile(id, () => jsonlLines(file.text)) : { status: 200, rawBody: file.text };
 	}
 
 	private create(request: SimRequest): SimReply {
