@@ -95,14 +95,14 @@ describe.each(VENDORS)('$vendor', ({ vendor, prefix, book, model }) => {
 	});
 
 	test('Cancel Batch: the batch is canceled; finished requests keep their results, the others say they were not run', async () => {
-		book().runMs = 60_000;
+		book().runMs = 600_000;
 		const created = await runWorkflow(singleNodeWorkflow('llmBatch', createParameters(vendor, model)), { credentials: sim.credentials, input: rows(4) });
 		const batchId = created.outputs.Job[0].json.jobId as string;
-		sim.server.clock.advance(book().validateMs + 30_000);
+		sim.server.clock.advance(book().validateMs + 300_000);
 		const canceled = await runWorkflow(singleNodeWorkflow('llmBatch', { vendor, operation: 'cancelBatch' }), { credentials: sim.credentials, input: [{ jobId: batchId }] });
 		expect(canceled.error).toBeUndefined();
 		expect(canceled.outputs.Job[0].json).toMatchObject({ jobId: batchId, done: false });
-		sim.server.clock.advance(60_000);
+		sim.server.clock.advance(600_000);
 		const after = await runWorkflow(
 			chainWorkflow([
 				{ name: 'Get', nodeType: 'llmBatch', parameters: { vendor, operation: 'getJob' } },
@@ -118,9 +118,9 @@ describe.each(VENDORS)('$vendor', ({ vendor, prefix, book, model }) => {
 	});
 
 	test('Get Batch while it runs: progress from the request counts where they tell it, and when to check again', async () => {
-		book().runMs = 60_000;
+		book().runMs = 600_000;
 		const created = await runWorkflow(singleNodeWorkflow('llmBatch', createParameters(vendor, model)), { credentials: sim.credentials, input: rows(10) });
-		sim.server.clock.advance(book().validateMs + 30_000);
+		sim.server.clock.advance(book().validateMs + 300_000);
 		const got = await runWorkflow(singleNodeWorkflow('llmBatch', { vendor, operation: 'getJob' }), { credentials: sim.credentials, input: [{ jobId: created.outputs.Job[0].json.jobId }] });
 		expect(got.outputs.Job[0].json).toMatchObject({ status: 'running', done: false, nextCheckInSeconds: expect.any(Number) });
 		// Anthropic counts every request as processing until the batch ends: no progress to tell.

@@ -13,7 +13,11 @@ import { startSimulators } from './simulator';
 let sim: ProviderSimulators;
 beforeAll(async () => (sim = await startSimulators()));
 afterAll(async () => await sim.stop());
-beforeEach(() => sim.reset());
+beforeEach(() => {
+	sim.reset();
+	// Long enough that a busy machine's polls still see the batch running.
+	for (const { book } of [sim.openAiBatch, sim.anthropicBatch, sim.mistralBatch]) book.runMs = 1500;
+});
 
 async function runSdk(vendor: string, credentialType: string): Promise<Record<string, unknown>> {
 	const { apiKey, baseUrl } = sim.credentials[credentialType] as { apiKey: string; baseUrl: string };

@@ -34,7 +34,7 @@ const runs = {
 		const listed = [];
 		for await (const batch of client.batches.list({ limit: 1 })) listed.push(batch.id);
 		return {
-			statuses: [...new Set(seen.map((batch) => batch.status))],
+			statuses: [...new Set([created, ...seen].map((batch) => batch.status))],
 			counts: done.request_counts,
 			metadata: done.metadata,
 			errorFile: done.error_file_id ?? null,
@@ -58,7 +58,7 @@ const runs = {
 		const listed = [];
 		for await (const batch of client.messages.batches.list({ limit: 1 })) listed.push(batch.id);
 		return {
-			statuses: [...new Set(seen.map((batch) => batch.processing_status))],
+			statuses: [...new Set([created, ...seen].map((batch) => batch.processing_status))],
 			processingWhileRunning: seen.slice(0, -1).map((batch) => batch.request_counts.processing),
 			counts: seen.at(-1).request_counts,
 			results,
@@ -81,7 +81,7 @@ const runs = {
 		const canceled = await client.batch.jobs.cancel({ jobId: second.id });
 		const listed = await client.batch.jobs.list({ page: 0, pageSize: 1 });
 		return {
-			statuses: [...new Set(seen.map((job) => job.status))],
+			statuses: [...new Set([created, ...seen].map((job) => job.status))],
 			counts: { total: done.totalRequests, succeeded: done.succeededRequests, failed: done.failedRequests },
 			metadata: done.metadata,
 			results: text.trim().split('\n').map((line) => JSON.parse(line)).map((line) => ({ id: line.custom_id, text: line.response.body.choices[0].message.content })),
