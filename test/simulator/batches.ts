@@ -118,9 +118,12 @@ export function answerOf(messages: unknown, schema: unknown): string {
 	const last = list.filter((message) => message.role === 'user').pop();
 	const prompt = typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '');
 	if (!schema || typeof schema !== 'object') return `Answer to: ${prompt}`;
-	const properties = (schema as { properties?: Record<string, { type?: string }> }).properties ?? {};
+	const properties = (schema as { properties?: Record<string, { type?: string; enum?: unknown[] }> }).properties ?? {};
 	const value = Object.fromEntries(
-		Object.entries(properties).map(([name, { type }]) => [name, type === 'number' || type === 'integer' ? prompt.length : type === 'boolean' ? true : prompt]),
+		Object.entries(properties).map(([name, { type, enum: choices }]) => [
+			name,
+			choices?.length ? choices[prompt.length % choices.length] : type === 'number' || type === 'integer' ? prompt.length : type === 'boolean' ? true : prompt,
+		]),
 	);
 	return JSON.stringify(value);
 }
