@@ -1,6 +1,8 @@
+import { createHmac } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { unreachableReason } from '../nodes/shared/callbackWait';
+import { TensorArt } from '../nodes/TensorArt/TensorArt.node';
 import { runWorkflow } from './harness/engine';
 import type { WorkflowRun } from './harness/engine';
 import { callResumeUrl } from './harness/nodeContexts';
@@ -52,7 +54,8 @@ async function parkAndCallBack(parameters: IDataObject, input: IDataObject[], on
 	// default Request ID comes from the execution (the same one would get the earlier jobs back).
 	const parked = await run(parameters, input, sim.credentials.tensorArtApi, onError, `cb-resume-${++resumes}`);
 	expect(parked.run.status).toBe('waiting');
-	const notifyUrl = JSON.parse(creates()[0].body).runningNotifyUrl as string;
+	// The last create of the run (a test may have made other jobs before it).
+	const notifyUrl = JSON.parse(creates().at(-1)!.body).runningNotifyUrl as string;
 	const jobs = [...sim.tensorArt.jobs.jobs.values()].filter((job) => job.extra.runningNotifyUrl === notifyUrl);
 	await until(() => jobs.every((job) => finishedAt(job) <= sim.server.clock.now()), 'every job to end');
 	const workflow = singleNodeWorkflow('tensorArt', parameters);
@@ -214,5 +217,106 @@ describe('which resume URLs Tensor.Art can call', () => {
 		else expect(reason).toContain(problem);
 		// The reason never shows the execution's path or token.
 		expect(reason ?? '').not.toContain('/1/n');
+	});
+});
+
+describe('a callback resume never loses the run', () => {
+	const endingSoon = (count: number, runMs = 200) =>
+		sim.tensorArt.jobs.nextScripts.push(...Array.from({ length: count }, () => ({ queueMs: 50, runMs, outcome: 'succeeded' as const, outputCount: 1, callback: 'never' as const })));
+	/** The look-ups of one job whose outputs now point at a file that is gone: its download fails. */
+	const brokenLinksOf = (jobId: () => string) =>
+		sim.server.injectFault({
+			prefix: '/tams',
+			method: 'GET',
+			times: Infinity,
+			fault: (request) => (request.path === `/v1/jobs/${jobId()}` ? { kind: 'rewrite', rewrite: (body) => JSON.parse(JSON.stringify(body).replace(/\/files\//g, '/files/gone/')) } : undefined),
+		});
+	const downloading = () => callbackCreate({ waitSettings: { timeout: 5, pollInterval: 0.1 }, options: { downloadOutputs: true } });
+	const secondJobId = () => [...sim.tensorArt.jobs.jobs.values()].filter((job) => job.extra.runningNotifyUrl).at(-1)?.id ?? '';
+
+	test('a download that fails on resume (On Error: stop) gives that job without its files; the other job keeps its file', async () => {
+		endingSoon(2);
+		brokenLinksOf(secondJobId);
+		const { result, status } = await parkAndCallBack(downloading(), [{ n: 1 }, { n: 2 }]);
+		expect(status).toBe(200);
+		const items = result.workflowData![0];
+		expect(items.map(({ json }) => [json.status, json.done])).toEqual([['succeeded', true], ['succeeded', true]]);
+		expect(Object.keys(items[0].binary ?? {})).toEqual(['data']);
+		expect(items[1].binary).toBeUndefined();
+		expect(items[1].json.jobId).toBe(secondJobId());
+	});
+
+	test('a download that fails on resume (On Error: continue) is that job\'s error item, as Poll mode outputs it', async () => {
+		endingSoon(2);
+		brokenLinksOf(secondJobId);
+		const { result } = await parkAndCallBack(downloading(), [{ n: 1 }, { n: 2 }], 'continueRegularOutput');
+		const [kept, failed] = result.workflowData![0];
+		expect(kept.json).toMatchObject({ status: 'succeeded' });
+		expect(Object.keys(kept.binary ?? {})).toEqual(['data']);
+		expect(failed.json.error).toBe(`Could not download output 1 of job ${secondJobId()}: ${String(failed.json.error).split(': ').slice(1).join(': ')}`);
+		expect(failed.pairedItem).toEqual({ item: 1 });
+	});
+
+	test('an item that ended before the park keeps its files when a callback resumes the run', async () => {
+		// Item 0 names a Request ID whose job has ended already: the create returns it, finished, and its file is downloaded then.
+		sim.tensorArt.jobs.nextScripts.push({ queueMs: 0, runMs: 0, outputCount: 1 });
+		await run(callbackCreate({ waitMode: 'poll', options: { requestId: 'ended-with-file' } }), [{}], sim.credentials.tensorArtApi, undefined, `cb-poll-${++resumes}`);
+		endingSoon(1);
+		const parameters = callbackCreate({ waitSettings: { timeout: 5, pollInterval: 0.1 }, options: { downloadOutputs: true, requestId: '={{ $json.requestId }}' } });
+		const { result } = await parkAndCallBack(parameters, [{ requestId: 'ended-with-file' }, { requestId: `fresh-${resumes}` }]);
+		const [endedBefore, resumed] = result.workflowData![0];
+		expect(endedBefore.json).toMatchObject({ done: true, status: 'succeeded' });
+		expect(Object.keys(endedBefore.binary ?? {})).toEqual(['data']);
+		expect(Object.keys(resumed.binary ?? {})).toEqual(['data']);
+	});
+
+	test('each callback looks up the job its body names first; jobs ending in turn cost one look-up per callback', async () => {
+		sim.tensorArt.jobs.nextScripts.push(...[100, 600, 1100].map((runMs) => ({ queueMs: 0, runMs, outcome: 'succeeded' as const, outputCount: 1, callback: 'never' as const })));
+		const parameters = callbackCreate();
+		const parked = await run(parameters, [{ n: 1 }, { n: 2 }, { n: 3 }], sim.credentials.tensorArtApi, undefined, `cb-resume-${++resumes}`);
+		const notifyUrl = JSON.parse(creates()[0].body).runningNotifyUrl as string;
+		const jobs = [...sim.tensorArt.jobs.jobs.values()].filter((job) => job.extra.runningNotifyUrl === notifyUrl).sort((a, b) => a.script.runMs - b.script.runMs);
+		const looksUp = () => sim.server.log.filter((entry) => entry.method === 'GET').map((entry) => entry.path.split('/').pop());
+		const answers = [];
+		for (const job of jobs) {
+			await until(() => finishedAt(job) <= sim.server.clock.now(), `job ${job.id} to end`);
+			const before = looksUp().length;
+			// The body as TAMS sends it; its status is only a hint.
+			const answer = await callResumeUrl(singleNodeWorkflow('tensorArt', parameters), parked.run, notifyUrl, { tensorArtApi: sim.credentials.tensorArtApi }, { job: { id: job.id, status: 'SUCCESS' } });
+			expect(looksUp().slice(before)).toEqual([job.id]);
+			answers.push(answer);
+		}
+		expect(answers.slice(0, 2).map(({ result }) => result.workflowData)).toEqual([undefined, undefined]);
+		expect(answers[2].result.workflowData![0].map(({ json }) => json.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+	});
+
+	test('a body that names no job of the run (or lies about it) is not believed: the jobs are looked up', async () => {
+		endingSoon(1, 60_000);
+		const parameters = callbackCreate();
+		const parked = await run(parameters, [{}], sim.credentials.tensorArtApi, undefined, `cb-resume-${++resumes}`);
+		const notifyUrl = JSON.parse(creates()[0].body).runningNotifyUrl as string;
+		const call = (body: IDataObject) => callResumeUrl(singleNodeWorkflow('tensorArt', parameters), parked.run, notifyUrl, { tensorArtApi: sim.credentials.tensorArtApi }, body);
+		for (const body of [{ job: { id: '1', status: 'SUCCESS' } }, { job: { id: secondJobId(), status: 'SUCCESS' } }, {}]) {
+			const { result } = await call(body);
+			expect(result.workflowData).toBeUndefined();
+			expect((result.webhookResponse as IDataObject).message).toMatch(new RegExp(`^Job ${secondJobId()} is still (queued|running): the execution keeps waiting$`));
+		}
+	});
+
+	test('the token is keyed on the credential\'s secret fields as stored, not on the texts cut out of replies', async () => {
+		const result = await run(callbackCreate());
+		const url = new URL(JSON.parse(creates()[0].body).runningNotifyUrl as string);
+		const { apiKey, privateKey } = sim.credentials.tensorArtApi;
+		const key = [apiKey, privateKey].map((value) => String(value ?? '')).join('\n');
+		expect(url.searchParams.get('token')).toBe(createHmac('sha256', key).update('cb-execution\nnode-1').digest('hex'));
+		expect(result.run.status).toBe('waiting');
+	});
+
+	test('the Wait By choice says what happens at the Timeout, and keeps its stored value', () => {
+		const waitBy = new TensorArt().description.properties.find((property) => property.name === 'waitMode')!;
+		const callback = waitBy.options!.find((option) => 'value' in option && option.value === 'callback') as { name: string; description: string };
+		expect(callback.name).toBe('Callback, Unfinished Jobs Output at the Timeout');
+		expect(callback.name).not.toMatch(/poll/i);
+		expect(callback.description).toContain('no status is polled');
 	});
 });

@@ -147,10 +147,10 @@ const ROWS: Row[] = [
 		actions: ACTIONS,
 		// Every read of the job is off (a retry would not help), and the create's one reply.
 		arm: (cell) =>
-			inject(({ provider }) => ({ kind: 'rewrite', rewrite: (body) => withField(body, provider.schemaField, 7) }), cell.action === 'create' ? 1 : Infinity)(cell),
+			inject(({ provider }) => ({ kind: 'rewrite', rewrite: (body) => withField(body, provider.schemaField, [7]) }), cell.action === 'create' ? 1 : Infinity)(cell),
 		expected: ({ provider, action }) => [
 			{
-				error: new RegExp(`${provider.displayName} answered with a job this node cannot read: field "${provider.schemaField.join('.')}" expected string, received number`),
+				error: new RegExp(`${provider.displayName} answered with a job this node cannot read: field "${provider.schemaField.join('.')}" (expected string, received array|must be text, a number or true/false, not a list)`),
 				// A create's reply came back with success: the job exists, and the error says so.
 				...(action === 'create' ? { description: MAY_EXIST, jobLeft: true } : {}),
 			},

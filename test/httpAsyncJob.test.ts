@@ -180,6 +180,41 @@ describe('an idempotency header', () => {
 		expect(result.error?.message).toBe('127.0.0.1 could not create the job: the connection was reset');
 		expect(result.error?.description).toMatch(/a job may exist.*Check the jobs made at 127\.0\.0\.1:\d+ before running this item again/);
 	});
+
+	test.each([
+		['a server error', { kind: 'status', status: 500, body: { detail: 'Internal error' } }, 'Internal error'],
+		['a reset', { kind: 'resetAfterHandling' }, 'the connection was reset'],
+	] as const)('a create sent by GET is not sent again after %s either', async (_, fault, reason) => {
+		sim.server.injectFault({ prefix: '/replicate', method: 'GET', path: /\/predictions$/, times: 1, fault });
+		const { create, credentials } = httpApiSettings(sim, 'replicate');
+		const result = await run({ ...create, operation: 'createJob', method: 'GET', bodyType: 'none' }, credentials);
+		expect(sim.server.log.filter((entry) => entry.method === 'GET' && entry.path.endsWith('/predictions'))).toHaveLength(1);
+		expect(result.error?.message).toContain(reason);
+		expect(result.error?.description).toMatch(/a job may exist.*It was not sent again, to avoid a duplicate\./);
+		expect(result.error?.description).not.toMatch(/makes one job per request/);
+	});
+
+	test("n8n's Retry On Fail sends the same key again, so the API makes one job", async () => {
+		sim.replicate.idempotencyHeader = 'Idempotency-Key';
+		// The first create is refused after the API has noted its key; Retry On Fail runs the node again.
+		sim.server.injectFault({ prefix: '/replicate', method: 'POST', times: 1, fault: { kind: 'status', status: 409, body: { detail: 'try again' } } });
+		const { create, credentials } = httpApiSettings(sim, 'replicate');
+		const workflow = singleNodeWorkflow('httpAsyncJob', { ...create, operation: 'createJob', idempotencyHeader: 'Idempotency-Key', options: OPTIONS });
+		Object.assign(workflow.nodes[0], { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
+		const result = await runWorkflow(workflow, { credentials: credentials as never, input: [{ prompt: 'a' }] });
+		expect(result.error).toBeUndefined();
+		const keys = sim.server.log.filter((entry) => entry.method === 'POST').map((entry) => entry.headers['idempotency-key']);
+		expect(keys).toHaveLength(2);
+		expect(keys[1]).toBe(keys[0]);
+	});
+});
+
+test("hints name the node's address field, not a credential's base URL", async () => {
+	sim.server.injectFault({ prefix: '/replicate', method: 'GET', times: 1, fault: { kind: 'status', status: 302, headers: { location: 'https://elsewhere.example/v1' } } });
+	const { status, credentials } = httpApiSettings(sim, 'replicate');
+	const { error } = await run({ ...status, operation: 'getJob', jobId: 'abc' }, credentials);
+	expect(error?.message).toBe('127.0.0.1 could not get job abc: the server redirected to https://elsewhere.example/v1');
+	expect(error?.description).toBe('Redirects are not followed, so the API key is never sent to another address. Set the Status URL field to the address the API really answers on.');
 });
 
 describe('authentication', () => {

@@ -22,11 +22,15 @@ import { generatedByte } from './simulator/server';
 
 /** Names this test's resolver knows; every other name fails to resolve without a lookup. */
 const RESOLVED: Record<string, LookupAddress[]> = {
+	// Not where this machine's own resolver puts it: a connection that looked it up again would miss the simulator on 127.0.0.2.
+	localhost: [{ address: '127.0.0.2', family: 4 }],
 	'files.lan-cdn.test': [{ address: '10.9.8.7', family: 4 }],
 	'metadata.cloud.test': [{ address: '93.184.215.14', family: 4 }, { address: 'fe80::a9fe:a9fe', family: 6 }],
 };
+const lookups: string[] = [];
 Container.set(DnsResolver, {
 	lookup: async (hostname: string) => {
+		lookups.push(hostname);
 		const addresses = RESOLVED[hostname];
 		if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
 		return addresses;
@@ -146,10 +150,24 @@ describe('the link policy', () => {
 		expect(`${error} ${description}`).not.toContain('s3cr3t');
 	});
 
-	test('links on loopback are fetched when the base URL is on loopback too (a local proxy, this simulator)', async () => {
-		const jobId = jobWithOutputs(sim.server.addFile('out.png', PNG_BYTES, 'image/png').replace('127.0.0.1', 'localhost'));
+	test("links to the base URL's own host are fetched, even on loopback (a local proxy, this simulator)", async () => {
+		const jobId = jobWithOutputs(sim.server.addFile('out.png', PNG_BYTES, 'image/png'));
 		const { outputs } = await getJobs([jobId]);
 		expect(outputs.Job[0].binary!.data.bytes).toBe(PNG_BYTES.length);
+	});
+
+	test.each([
+		['http://127.0.0.2:{port}/files/x.png', 'the link points to 127.0.0.2, a loopback address (this machine)'],
+		['http://2130706434:{port}/files/x.png', 'the link points to 127.0.0.2, a loopback address (this machine)'],
+		['http://[::1]:{port}/files/x.png', 'the link points to [::1], a loopback address (this machine)'],
+		['http://[::ffff:127.0.0.2]:{port}/files/x.png', 'the link points to [::ffff:7f00:2], a loopback address (this machine)'],
+		['http://0.0.0.0:{port}/files/x.png', 'the link points to 0.0.0.0, a loopback address (this machine)'],
+		['http://localhost:{port}/files/x.png', 'the link points to localhost (127.0.0.2), a loopback address (this machine)'],
+		['http://100.100.100.200/latest/meta-data/', 'the link points to 100.100.100.200, an address of a special-purpose range (carrier-grade NAT, NAT64, benchmarking, multicast, reserved)'],
+	])('a loopback base URL unlocks its own host only: %s is refused', async (link, reason) => {
+		const { error, jobId } = await downloadError(link.replace('{port}', new URL(sim.server.url).port));
+		expect(error).toBe(`Could not download output 1 of job ${jobId}: ${reason}`);
+		expect(sim.server.fileLog).toEqual([]);
 	});
 
 	test('redirects are followed hop by hop, up to five, never with the credential', async () => {
@@ -191,6 +209,35 @@ describe('the link policy', () => {
 		const { error, jobId } = await downloadError(sim.server.addRedirect(() => location));
 		expect(error).toBe(`Could not download output 1 of job ${jobId}: ${reason}`);
 		expect(sim.server.fileLog).toHaveLength(1);
+	});
+});
+
+describe('the connection goes to the address that was checked', () => {
+	/** The providers again, on 127.0.0.2: this test's resolver says localhost is there, this machine's own says 127.0.0.1. */
+	let second: ProviderSimulators;
+	beforeAll(async () => {
+		second = await startSimulators({ host: '127.0.0.2' });
+		second.tensorArt.jobs.defaultScript = { queueMs: 0, runMs: 0, outcome: 'succeeded', outputCount: 1 };
+	});
+	afterAll(async () => await second.stop());
+
+	test('a name is looked up once, and the file is fetched from the address the check saw', async () => {
+		const job = second.tensorArt.addJob(String(nextJobId++), second.server.clock.now());
+		job.extra.outputUrls.push(second.server.addFile('pinned.png', PNG_BYTES, 'image/png').replace('127.0.0.2', 'localhost'));
+		lookups.length = 0;
+		const { outputs } = await getJobs([job.id], {}, second.credentials.tensorArtApi);
+		expect(outputs.Job[0].json.errorDescription).toBeUndefined();
+		expect(outputs.Job[0].binary!.data).toMatchObject({ fileName: 'pinned.png', bytes: PNG_BYTES.length });
+		expect(lookups).toEqual(['localhost']);
+		expect(second.server.fileLog.map((entry) => entry.headers.host)).toEqual([`localhost:${new URL(second.server.url).port}`]);
+	});
+
+	test('under a base URL on another loopback host, a link to this machine is refused', async () => {
+		const job = second.tensorArt.addJob(String(nextJobId++), second.server.clock.now());
+		job.extra.outputUrls.push(sim.server.addFile('elsewhere.png', PNG_BYTES, 'image/png'));
+		const { outputs } = await getJobs([job.id], {}, second.credentials.tensorArtApi);
+		expect(outputs.Job[0].json.error).toBe(`Could not download output 1 of job ${job.id}: the link points to 127.0.0.1, a loopback address (this machine)`);
+		expect(sim.server.fileLog).toEqual([]);
 	});
 });
 

@@ -192,6 +192,26 @@ describe.each([
 		expect(put.headers.authorization).toBeUndefined();
 	});
 
+	test('Upload Image quotes a slot reply it cannot use without its signed URL or upload headers', async () => {
+		const signed = { resourceId: '', putUrl: 'https://storage.example.com/up/1.png?X-Amz-Signature=s3cr3t-sig', headers: { 'x-upload-token': 'tok-s3cr3t' } };
+		sim.server.injectFault({ prefix: '/tams', method: 'POST', path: /^\/v1\/resource\/image$/, times: 1, fault: { kind: 'rewrite', rewrite: () => signed } });
+		const { run, error } = await runTensorArt({ resource: 'image', operation: 'uploadImage', binaryPropertyName: 'photo' }, credentials(), {
+			inputItems: [binaryItem({}, { photo: { bytes: PNG_BYTES, mimeType: 'image/png', fileName: 'face.png' } })],
+		});
+		expect(error?.message).toBe('Tensor.Art answered the upload request without a resourceId and putUrl');
+		const runText = JSON.stringify(run);
+		expect(runText).toContain('[a link to storage.example.com]');
+		expect(runText).not.toContain('s3cr3t');
+	});
+
+	test('a job id from a reply goes into the path encoded', async () => {
+		const oddId = '9/../../v1/account?x=1';
+		sim.server.injectFault({ prefix: '/tams', method: 'POST', times: 1, fault: { kind: 'rewrite', rewrite: (body) => ({ ...(body as IDataObject), job: { ...((body as IDataObject).job as IDataObject), id: oddId } }) } });
+		await runTensorArt({ resource: 'job', operation: 'createJob', params: JSON.stringify(PARAMS), waitForCompletion: true, waitSettings: FAST_WAIT }, credentials());
+		expect(tamsRequests('GET').map((entry) => entry.path)).toContain(`/v1/jobs/${encodeURIComponent(oddId)}`);
+		expect(tamsRequests('GET', /account/)).toEqual(tamsRequests('GET', /%2F/));
+	});
+
 	test('Check Params tells valid params and their price from invalid ones, before any job exists', async () => {
 		const jobsBefore = sim.tensorArt.jobs.jobs.size;
 		const { outputs, error } = await runTensorArt(

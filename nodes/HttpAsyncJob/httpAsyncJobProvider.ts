@@ -5,6 +5,7 @@ import type { JobOutput, JobSnapshot, JobStatus } from '../shared/JobItem';
 import { formatFromUrl, kindFromFormat, toIsoTime } from '../shared/JobItem';
 import type { JobProvider, ProviderErrorInfo, ProviderReply, WaitDefaults } from '../shared/JobProvider';
 import { checkedCollection, checkedText, invalidValue } from '../shared/parameters';
+import { errorMessageOf, textReplySummary } from '../shared/providerErrors';
 
 /**
  * The adapter of the HTTP Async Job node, built from the node's parameters: where the job id,
@@ -24,13 +25,17 @@ const CREDENTIALS: Record<string, { secretFields: string[] }> = {
 
 export const JOB_ID = '{{jobId}}';
 
-/** A field path: names joined by dots, with [n] for list entries (`data.items[0].url`). */
-const PATH = /^[^.[\]\s]+(\[\d+\])*(\.[^.[\]\s]+(\[\d+\])*)*$/;
+/** A field path: names joined by dots, with [n] for list entries (`data.items[0].url`; `[0].status` in a reply that is a list). */
+const PATH = /^([^.[\]\s]+|\[\d+\])(\[\d+\])*(\.[^.[\]\s]+(\[\d+\])*)*$/;
 
 /** The value at `path` in `value`, or undefined where any step is missing. */
 export function valueAt(value: unknown, path: string): unknown {
 	const steps = path.split('.').flatMap((part) => part.split(/\[(\d+)\]/).filter((step) => step !== ''));
-	return steps.reduce<unknown>((current, step) => (typeof current === 'object' && current !== null ? (current as IDataObject)[step] : undefined), value);
+	// Own fields only: a path such as "constructor" finds nothing rather than JavaScript's internals.
+	return steps.reduce<unknown>(
+		(current, step) => (typeof current === 'object' && current !== null && Object.prototype.hasOwnProperty.call(current, step) ? (current as IDataObject)[step] : undefined),
+		value,
+	);
 }
 
 interface ReplyFields {
@@ -135,15 +140,27 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 	}
 	const rules = readRules(fn, 0);
 	const { fields } = rules;
+	const addressField = fn.getNodeParameter('operation', 0) === 'createJob' ? 'URL' : 'Status URL';
+	const credentialOrigins = credentialType ? allowedOrigins(fn) : [];
 	const mapStatus = (word: string) => rules.words.get(word.trim().toLowerCase());
+	// Google's long-running operations leave `done` out until it is true: where the lists map true/false, no status reads as false.
+	const statusWord = rules.words.has('true') || rules.words.has('false') ? BOOLEAN_STATUS : STATUS_WORD;
+	/** A reply that reads as succeeded but holds an error at the Error Message Path (a Google operation's `error`) is failed. */
+	const withErrorFailed = (snapshot: JobSnapshot): JobSnapshot =>
+		snapshot.error && (snapshot.status ?? mapStatus(snapshot.providerStatus)) === 'succeeded' ? { ...snapshot, status: 'failed' } : snapshot;
 	const statusPart = rules.hasResultRequest ? 'status' : 'all';
 
+	const displayName = hostOf(fn.getNodeParameter(addressField === 'URL' ? 'url' : 'statusUrl', 0, ''));
 	return {
 		name: 'httpAsyncJob',
-		displayName: hostOf(fn.getNodeParameter(fn.getNodeParameter('operation', 0) === 'createJob' ? 'url' : 'statusUrl', 0, '')),
+		displayName,
 		credentialType,
 		secretFields: credentialType ? CREDENTIALS[credentialType].secretFields : [],
 		waitDefaults: HTTP_WAIT_DEFAULTS,
+		credentialOrigins: () => credentialOrigins,
+		credentialOriginsOption: CREDENTIAL_HOSTS,
+		addressField: `the ${addressField} field`,
+		credentialAdvice: () => `Check the ${displayName} credential: its key must be one the API at the ${addressField} field accepts.`,
 
 		authenticate(credentials, options) {
 			if (credentialType === 'httpQueryAuth') return { ...options, qs: { ...options.qs, [String(credentials.name)]: credentials.value } };
@@ -159,31 +176,40 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 			return secret && !String(credentials[secret] ?? '') ? `its ${secret === 'token' ? 'Bearer Token' : secret === 'password' ? 'Password' : 'Value'} is empty` : undefined;
 		},
 
-		getJobRequest: (ref) => ({ method: 'GET', path: ref.address!.statusUrl, purpose: `get job ${ref.jobId}` }),
+		getJobRequest: ({ jobId, address }) => ({
+			method: 'GET',
+			path: address!.statusUrl,
+			purpose: `get job ${jobId}`,
+			...(address!.statusUrlReplyField ? { urlFromReply: address!.statusUrlReplyField } : { urlField: 'Status URL' }),
+		}),
 
 		readJob(body, ref) {
-			const word = checkedAt(body, rules.statusPath, STATUS_WORD);
-			return { ...readFields(body, fields, statusPart), jobId: ref!.jobId, providerStatus: word };
+			const word = checkedAt(body, rules.statusPath, statusWord);
+			return withErrorFailed({ ...readFields(body, fields, statusPart), jobId: ref!.jobId, providerStatus: word });
 		},
 
 		readCreatedJob(body) {
 			const jobId = checkedAt(body, rules.jobIdPath ?? 'id', JOB_ID_VALUE);
-			const word = checkedAt(body, rules.statusPath, STATUS_WORD.optional());
+			const word = valueAt(body, rules.statusPath) === undefined ? undefined : checkedAt(body, rules.statusPath, statusWord);
 			// A reply without a status word (an id alone) says only that the job was accepted.
-			return { ...readFields(body, fields, statusPart), jobId: String(jobId), providerStatus: word ?? 'created', ...(word === undefined ? { status: 'queued' as const } : {}) };
+			return withErrorFailed({ ...readFields(body, fields, statusPart), jobId, providerStatus: word ?? 'created', ...(word === undefined ? { status: 'queued' as const } : {}) });
 		},
 
 		mapStatus,
 
 		resultRequest(ref, body) {
 			const fromReply = rules.resultUrlPath ? valueAt(body, rules.resultUrlPath) : undefined;
-			const url = typeof fromReply === 'string' && fromReply !== '' ? fromReply : ref.address?.resultUrl;
-			return url ? { method: 'GET', path: url, purpose: `get the result of job ${ref.jobId}` } : undefined;
+			const purpose = `get the result of job ${ref.jobId}`;
+			if (typeof fromReply === 'string' && fromReply !== '') {
+				return { method: 'GET', path: fromReply, purpose, urlFromReply: `Result URL Path "${rules.resultUrlPath}" of the status reply` };
+			}
+			return ref.address?.resultUrl ? { method: 'GET', path: ref.address.resultUrl, purpose, urlField: 'Result URL' } : undefined;
 		},
 
 		readResult(job, reply: ProviderReply) {
-			if (reply.statusCode < 300) return { ...job, ...readFields(reply.body, fields, 'result') };
-			return { ...job, status: 'failed', error: { message: errorMessageOf(fields.errorPath ? valueAt(reply.body, fields.errorPath) : reply.body) ?? `HTTP ${reply.statusCode}`, retryable: false } };
+			if (reply.statusCode < 300) return withErrorFailed({ ...job, ...readFields(reply.body, fields, 'result') });
+			const stated = typeof reply.body === 'string' ? textReplySummary(reply.statusCode, reply.body) : errorMessageOf(fields.errorPath ? valueAt(reply.body, fields.errorPath) : reply.body);
+			return { ...job, status: 'failed', error: { message: stated ?? `HTTP ${reply.statusCode}`, retryable: false } };
 		},
 
 		readError(statusCode, body): ProviderErrorInfo {
@@ -197,11 +223,44 @@ export function httpAsyncJobProvider(fn: IExecuteFunctions): JobProvider {
 	};
 }
 
-const STATUS_WORD = z.string();
-const JOB_ID_VALUE = z.union([z.string().min(1), z.number().int()]);
+const CREDENTIAL_HOSTS = 'Allowed Hosts for the Credential';
+
+/** The origins of the hosts the user lists in the option: a host stands for its https:// origin, and its http:// one where that is not public. */
+function allowedOrigins(fn: IExecuteFunctions): string[] {
+	const value = fn.getNodeParameter('credentialHosts', 0, '') as unknown;
+	if (typeof value !== 'string') throw invalidValue(fn.getNode(), 0, CREDENTIAL_HOSTS, 'must be text: host names separated by commas');
+	return value
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter(Boolean)
+		.flatMap((entry) => {
+			const withScheme = /^https?:\/\//i.test(entry) ? [entry] : [`https://${entry}`, `http://${entry}`];
+			try {
+				const urls = withScheme.map((text) => new URL(text));
+				if (urls.every(({ pathname, search, username }) => pathname === '/' && !search && !username)) return urls.map(({ origin }) => origin);
+			} catch {
+				// Reported below, as any entry that is no host.
+			}
+			throw invalidValue(fn.getNode(), 0, CREDENTIAL_HOSTS, `names "${entry}", which is not a host`, 'List host names, with a port where it is not the default, e.g. "fal.media, files.example.com:8443".');
+		});
+}
+
+const describeValue = (value: unknown) =>
+	value === null ? 'null' : value === undefined ? 'missing' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : typeof value;
+
+/** Where no option of a union fits, what was expected and what came. */
+const unionMessage = (expected: string): z.ZodErrorMap => (issue, context) => ({
+	message: issue.code === 'invalid_union' ? `must be ${expected}, not ${describeValue(context.data)}` : context.defaultError,
+});
+
+/** A status is matched as text: a word as it is, a number by its digits ("2"), a boolean as true or false. */
+const STATUS_WORD = z.union([z.string(), z.number(), z.boolean()], { errorMap: unionMessage('text, a number or true/false') }).transform(String);
+const BOOLEAN_STATUS = z.union([z.null(), z.undefined()]).transform(() => 'false').or(STATUS_WORD);
+/** A job ID as text (a number above 2^53 arrives as text, read so by the transport). */
+const JOB_ID_VALUE = z.union([z.string().min(1), z.number().int()], { errorMap: unionMessage('text or a whole number') }).transform(String);
 
 /** The value at `path`, checked by `schema`: a mismatch is a ZodError naming the whole path, as for the provider nodes' schemas. */
-function checkedAt<T>(body: unknown, path: string, schema: z.ZodType<T>): T {
+function checkedAt<T>(body: unknown, path: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>): T {
 	const parsed = schema.safeParse(valueAt(body, path));
 	if (parsed.success) return parsed.data;
 	throw new ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: [path, ...issue.path] })));
@@ -264,18 +323,4 @@ function outputsOf(value: unknown, urlField: string): JobOutput[] {
 		}
 		return [typeof entry === 'string' ? { kind: 'text', text: entry } : { kind: 'json', value: entry }];
 	});
-}
-
-/** A readable message from an error value: text, a list of them or of FastAPI's `{loc, msg}`, or an object's message. */
-function errorMessageOf(value: unknown): string | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value === 'string') return value;
-	if (Array.isArray(value)) return value.map((entry) => errorMessageOf(entry)).filter(Boolean).join('; ') || undefined;
-	if (typeof value === 'object') {
-		const { detail, message, msg, error, title, loc } = value as IDataObject;
-		const text = errorMessageOf(detail ?? message ?? msg ?? error ?? title);
-		if (text && Array.isArray(loc)) return `${loc.filter((part) => part !== 'body').join('.')}: ${text}`;
-		return text ?? JSON.stringify(value).slice(0, 300);
-	}
-	return String(value);
 }

@@ -244,6 +244,16 @@ export const httpAsyncJobProperties: INodeProperties[] = [
 		default: 'none',
 	},
 	{
+		displayName: 'Allowed Hosts for the Credential',
+		name: 'credentialHosts',
+		type: 'string',
+		default: '',
+		placeholder: 'fal.media, files.example.com:8443',
+		description:
+			'Other hosts of the API, comma-separated, that the credential may be sent to when a reply names them (Status URL Path, Result URL Path, output files). The credential always goes to the host of the URL you typed, and never over http:// to a public host.',
+		displayOptions: { hide: { authentication: ['none'] } },
+	},
+	{
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',

@@ -60,8 +60,8 @@ export interface BatchVendor extends JobProvider {
 	/** A batch this part made before (the same run created again), where the vendor's list tells; undefined where none or it cannot. */
 	findBatch?(client: ProviderClient, part: BatchPart): Promise<unknown>;
 	cancelRequest(ref: JobRef): ProviderRequest;
-	/** The results files of a finished batch, each read line by line (`apiBase` is where the key may go). */
-	resultFiles(batch: unknown, apiBase: string): ProviderRequest[];
+	/** The results files of a finished batch, each read line by line. */
+	resultFiles(batch: unknown): ProviderRequest[];
 	readResultLine(value: unknown): RequestResult;
 	/** Lines of the input file the vendor refused, where a batch failed on them. */
 	lineErrors?(batch: unknown): LineError[];

@@ -9,10 +9,11 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { CALLBACK_WEBHOOKS, WAIT_MODE_CALLBACK, WAIT_MODE_POLL, receiveCallback } from '../shared/callbackWait';
+import { outputOnResume, receiveCallback } from '../shared/callbackResume';
+import { CALLBACK_WEBHOOKS, WAIT_MODE_CALLBACK, WAIT_MODE_POLL } from '../shared/callbackWait';
 import { TOOL_RETURNS, customApiCallOption, jobIdProperty, jobOptionsProperty, toolProperties, waitProperties } from '../shared/descriptions';
 import type { JobOptions } from '../shared/operations';
-import { createJob, executeJobOperation, getJob, outputOnResume, waitForJob } from '../shared/operations';
+import { createJob, executeJobOperation, getJob, waitForJob } from '../shared/operations';
 import { cancelJob } from './actions/cancelJob';
 import { checkParams } from './actions/checkParams';
 import { buildCreateRequest, createOptions, paramsProperty } from './actions/createJob';
@@ -140,10 +141,11 @@ export class TensorArt implements INodeType {
 				options: [
 					{ name: 'Poll', value: WAIT_MODE_POLL, description: 'Check the jobs\' status at growing intervals; the worker stays busy' },
 					{
-						name: 'Callback, Polling as Fallback',
+						// The value stays "callback" (saved workflows): the name says what happens at the Timeout.
+						name: 'Callback, Unfinished Jobs Output at the Timeout',
 						value: WAIT_MODE_CALLBACK,
 						description:
-							'Tensor.Art calls this n8n back when the jobs end; the execution waits in the database meanwhile. n8n must be reachable from the internet (WEBHOOK_URL).',
+							'Tensor.Art calls this n8n back when the jobs end; the execution waits in the database meanwhile, and no status is polled. n8n must be reachable from the internet (WEBHOOK_URL).',
 					},
 				],
 				default: WAIT_MODE_POLL,
@@ -175,7 +177,7 @@ export class TensorArt implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as JobOptions;
-		return await receiveCallback.call(this, tensorArtProvider, outputOnResume(this, options), options);
+		return await receiveCallback.call(this, tensorArtProvider, outputOnResume(this, tensorArtProvider, options), options);
 	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -114,7 +114,7 @@ export const tensorArtProvider: JobProvider = {
 	// app; 4 leaves room for other calls with the same app.
 	waitDefaults: { pollIntervalSeconds: 3, maxIntervalSeconds: 30, timeoutMinutes: 20, requestsPerSecond: 4 },
 
-	getJobRequest: ({ jobId }) => ({ method: 'GET', path: `/v1/jobs/${jobId}`, purpose: `get job ${jobId}` }),
+	getJobRequest: ({ jobId }) => ({ method: 'GET', path: `/v1/jobs/${encodeURIComponent(jobId)}`, purpose: `get job ${jobId}` }),
 
 	readJob(body) {
 		const { job } = jobReplySchema.parse(body);
@@ -140,6 +140,7 @@ export const tensorArtProvider: JobProvider = {
 
 	// TAMS calls runningNotifyUrl as the job runs and when it ends (PROVIDERS.md §1; its body is undocumented).
 	withNotifyUrl: (request, url) => ({ ...request, body: { ...request.body, runningNotifyUrl: url } }),
+	callbackKeyFields: ['apiKey', 'privateKey'],
 
 	mapStatus: (providerStatus) => STATUSES[providerStatus.toUpperCase()],
 

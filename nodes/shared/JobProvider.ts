@@ -35,6 +35,13 @@ export interface ProviderRequest {
 	streamReply?: boolean;
 	/** What this request does, in the user's words, for error messages ("create the job"). */
 	purpose: string;
+	/** The node field the user typed this request's whole URL in ("Status URL"), for messages. */
+	urlField?: string;
+	/**
+	 * The reply field this request's URL was read from ('Status URL Path "status_url" of the create
+	 * reply'): the credential goes with it only to the provider's credential origins.
+	 */
+	urlFromReply?: string;
 	/**
 	 * Set on requests that start a job (a create that is not replayable is taken to start one):
 	 * where to look for a job that may have been made although no readable answer came back.
@@ -108,6 +115,16 @@ export interface JobProvider {
 	 * a broken credential is one clear error rather than retried failed sends.
 	 */
 	credentialProblem?(credentials: ICredentialDataDecryptedObject): string | undefined;
+	/**
+	 * Origins (`https://host[:port]`) the credential may go to besides the base URL's (for a provider
+	 * without one, the origins of the URLs the user typed): a request whose URL came from a reply is
+	 * sent only there, and a *Download Outputs* link there is fetched with the credential.
+	 */
+	credentialOrigins?(credentials: ICredentialDataDecryptedObject): string[];
+	/** The option where the user lists more hosts for the credential, named in a refusal. */
+	credentialOriginsOption?: string;
+	/** Where the user sets the API's address, for hints: by default the base URL in the credential. */
+	addressField?: string;
 	/** What to check in the credential when the provider refuses it; by default the API key and base URL. */
 	credentialAdvice?(credentials: ICredentialDataDecryptedObject): string;
 	waitDefaults: WaitDefaults;
@@ -124,6 +141,11 @@ export interface JobProvider {
 	readableRaw?(body: unknown): unknown;
 	/** The create request with a URL the provider calls as the job changes status (callback mode); only providers that call back have it. */
 	withNotifyUrl?(request: ProviderRequest, url: string): ProviderRequest;
+	/**
+	 * With `withNotifyUrl`: the credential fields whose values, as stored, key the callback token.
+	 * Fixed for good: a change voids the tokens of executions parked before it.
+	 */
+	callbackKeyFields?: string[];
 	/** Maps the provider's status word; undefined for a status this package does not know. */
 	mapStatus(providerStatus: string): JobStatus | undefined;
 	readError(statusCode: number, body: unknown): ProviderErrorInfo;

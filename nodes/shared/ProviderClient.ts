@@ -4,7 +4,7 @@ import type { JobProvider, JobRef, ProviderRequest } from './JobProvider';
 import type { JobReading } from './normalize';
 import { readSnapshot, toNormalizedJob } from './normalize';
 import type { ErrorPlace } from './providerErrors';
-import { apiError, malformedReplyError, networkError, redirectError, uncertainOutcomeHint } from './providerErrors';
+import { apiError, malformedReplyError, networkError, redirectError, retryAfterTooLongError, uncertainOutcomeHint } from './providerErrors';
 import type { SendOutcome } from './retryRule';
 import { decideRetry, requestKind } from './retryRule';
 import { RequestBudget, Sleeper, backoffDelayMs, retryAfterMs } from './timing';
@@ -39,14 +39,24 @@ export interface Answered {
 	body: unknown;
 }
 
-/** A call with a deadline whose turn in the run's request budget would have come after it: nothing was sent. */
+/**
+ * A call with a deadline that got no answer before it: its turn in the run's request budget
+ * would have come after it (nothing was sent), or the deadline cut the request off (`cutOff`).
+ */
 export interface NoTurnBeforeDeadline {
 	answered: false;
+	cutOff?: boolean;
 }
 
 export type CallResult = Answered | NoTurnBeforeDeadline;
 
 const MAX_ATTEMPTS = 5;
+
+/** The longest Retry-After a call without a deadline waits out (with one, the time left). */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/** Timers may fire a little early: a request cut off this close to its deadline was cut by it. */
+const DEADLINE_SLACK_MS = 20;
 
 /** Network failures after which the request cannot have reached the provider. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -125,6 +135,10 @@ export class ProviderClient {
 	async request(request: ProviderRequest, options: CallOptions): Promise<CallResult>;
 	async request(request: ProviderRequest, { itemIndex, deadline, jobSeenBefore }: CallOptions = {}): Promise<CallResult> {
 		await this.transport.connect(itemIndex, request);
+		const refusal = this.transport.credentialRefusal(request);
+		if (refusal) {
+			throw new NodeOperationError(this.ctx.getNode(), `${this.provider.displayName} could not ${request.purpose}: ${refusal.reason}`, { itemIndex, description: refusal.advice });
+		}
 		const place = this.placeOf(itemIndex);
 		const kind = requestKind(request);
 		let jobMayExist = false;
@@ -138,11 +152,15 @@ export class ProviderClient {
 			const canRetryFor = (waitMs: number) =>
 				deadline === undefined ? attempt < MAX_ATTEMPTS : Date.now() + waitMs < deadline;
 
+			// A request of a wait gets no longer than the wait's time left, so the Timeout holds.
+			const timeLeftMs = deadline === undefined ? Infinity : deadline - Date.now();
+			const cutByDeadline = timeLeftMs < this.transport.requestTimeout;
 			let reply: Reply;
 			try {
-				reply = await this.transport.send(request);
+				reply = await this.transport.send(request, cutByDeadline ? Math.max(1, timeLeftMs) : undefined);
 			} catch (error) {
 				if (this.signal.aborted) throw new NodeOperationError(this.ctx.getNode(), 'The execution was canceled', { itemIndex });
+				if (cutByDeadline && Date.now() >= deadline! - DEADLINE_SLACK_MS) return { answered: false, cutOff: true };
 				const code = networkErrorCode(error);
 				const decision = decideRetry(kind, NOT_SENT_CODES.has(code ?? '') ? 'notSent' : 'lostAnswer');
 				jobMayExist ||= decision.jobMayExist;
@@ -162,14 +180,21 @@ export class ProviderClient {
 				return { answered: true, statusCode, headers, body };
 			}
 			const askedWaitMs = outcome === 'garbledAnswer' ? undefined : retryAfterMs(headers);
-			// A 429 slows every item of the run, not just this one.
-			if (decision.then === 'wait') this.budget.pauseFor(askedWaitMs ?? backoffDelayMs(attempt));
 			const waitMs = askedWaitMs ?? backoffDelayMs(attempt);
+			if (decision.then === 'wait') {
+				// The longest this call may wait: the rest of its wait, or a fixed ceiling outside one.
+				const mayWaitMs = deadline === undefined ? MAX_RETRY_AFTER_MS : Math.max(0, deadline - Date.now());
+				// A 429 slows every item of the run, not just this one, for no longer than the ceiling either.
+				this.budget.pauseFor(Math.min(waitMs, mayWaitMs, MAX_RETRY_AFTER_MS));
+				if (askedWaitMs !== undefined && askedWaitMs > mayWaitMs) {
+					throw retryAfterTooLongError(place, request, askedWaitMs, mayWaitMs, deadline !== undefined, jobNote());
+				}
+			}
 			if (decision.then !== 'fail' && canRetryFor(waitMs)) {
 				await this.sleep(waitMs);
 				continue;
 			}
-			if (outcome === 'garbledAnswer') throw malformedReplyError(place, request, body, jobNote());
+			if (outcome === 'garbledAnswer') throw malformedReplyError(place, request, statusCode, body, jobNote());
 			if (outcome === 'redirected') {
 				throw redirectError(place, request, statusCode, this.transport.scrub(String(headers.location ?? 'another address')));
 			}
@@ -187,7 +212,7 @@ export class ProviderClient {
 	}
 
 	private placeOf(itemIndex: number | undefined): ErrorPlace {
-		return { node: this.ctx.getNode(), displayName: this.provider.displayName, itemIndex };
+		return { node: this.ctx.getNode(), displayName: this.provider.displayName, itemIndex, addressField: this.transport.addressField };
 	}
 }
 

@@ -1,19 +1,19 @@
-import { createHmac, timingSafeEqual } from 'crypto';
+import { createHmac } from 'crypto';
 import type {
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	IWebhookDescription,
 	IWebhookFunctions,
-	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { NormalizedJob } from './JobItem';
+import { waitForCompletionProperty } from './descriptions';
+import type { WaitSettings } from './itemSettings';
 import type { JobProvider } from './JobProvider';
 import { hostKind } from './linkPolicy';
-import { ProviderClient } from './ProviderClient';
-import { secretValues } from './secrets';
+import { checkedParameter } from './parameters';
+import type { ProviderClient } from './ProviderClient';
 
 /*
  * Callback mode: the jobs are created with this execution's resume URL as the provider's notify
@@ -28,7 +28,7 @@ import { secretValues } from './secrets';
  */
 
 /** The token query parameter of the notify URL, checked by the webhook. */
-const TOKEN_PARAMETER = 'token';
+export const TOKEN_PARAMETER = 'token';
 
 /** The resume webhook: n8n routes `<waiting base>/<execution>/<node id>` to the parked node. */
 export const CALLBACK_WEBHOOKS: IWebhookDescription[] = [
@@ -43,17 +43,6 @@ export const CALLBACK_WEBHOOKS: IWebhookDescription[] = [
 	},
 ];
 
-/**
- * Parked nodes this process is checking or has resumed. n8n does not stop two callbacks that
- * arrive together (jobs that end at once, a duplicate call) from both resuming an execution, so
- * callbacks that come while a check of the same jobs runs only ask it to look again once it is
- * done, and after the resume they are only answered. Bounded: a resumed execution is never parked
- * at this node again, so the oldest entries can go.
- */
-const checking = new Map<string, { again: boolean }>();
-const resumedHere = new Set<string>();
-const RESUMED_KEPT = 10_000;
-
 export const WAIT_MODE_POLL = 'poll';
 export const WAIT_MODE_CALLBACK = 'callback';
 
@@ -61,10 +50,11 @@ export const WAIT_MODE_CALLBACK = 'callback';
  * The token of this execution and node: an HMAC keyed with the credential's secrets, so the
  * webhook can check it without storing it, and no one without the API key can make one.
  */
-async function callbackToken(fn: IExecuteFunctions | IWebhookFunctions, provider: JobProvider): Promise<string> {
+export async function callbackToken(fn: IExecuteFunctions | IWebhookFunctions, provider: JobProvider): Promise<string> {
 	// Callback mode is offered by providers with a credential and a base URL (Tensor.Art).
 	const credentials = await fn.getCredentials(provider.credentialType!);
-	const key = secretValues(credentials, provider.secretFields).join('\n');
+	// The secrets as stored, not as cut out of replies: that list may change between versions.
+	const key = (provider.callbackKeyFields ?? []).map((field) => String(credentials[field] ?? '')).join('\n');
 	return createHmac('sha256', key).update(`${fn.getExecutionId()}\n${fn.getNode().id}`).digest('hex');
 }
 
@@ -106,11 +96,41 @@ export interface CallbackWait {
 }
 
 /**
+ * For a create that waits by callback (not as a tool: a tool's answer cannot wait for a
+ * callback, so a tool polls up to its timeout), checks that the first item's wait settings can
+ * end by callback and that the provider can call back, and registers the wait with the first
+ * item's Timeout, before any job is created. Undefined for any other run.
+ */
+export async function startCallbackWait(
+	fn: IExecuteFunctions,
+	client: ProviderClient,
+	firstItemWait: () => WaitSettings,
+): Promise<CallbackWait | undefined> {
+	const waitsForCallbacks = checkedParameter<boolean>(fn, waitForCompletionProperty, 0) && fn.getNodeParameter('waitMode', 0, '') === WAIT_MODE_CALLBACK;
+	if (!waitsForCallbacks) return undefined;
+	const { timeoutMs, onJobFailure } = firstItemWait();
+	if (onJobFailure === 'error' && !fn.continueOnFail()) throw failureCannotStop(fn);
+	return await registerCallbackWait(fn, client, timeoutMs);
+}
+
+/**
+ * n8n resumes a parked execution with what the callback's webhook returns and gives it no way to
+ * stop the execution with an error, so a failed job can only become an item: the job itself, or
+ * (On Error set to continue) the error item Poll mode outputs then.
+ */
+function failureCannotStop(fn: IExecuteFunctions): NodeOperationError {
+	return new NodeOperationError(fn.getNode(), 'On Job Failure "Stop With an Error" cannot stop an execution that waits for a callback', {
+		description:
+			'Set "On Job Failure" to "Output the Failed Job" and route failed jobs with an IF node, or set the node\'s "On Error" setting to continue (a failed job is then output as an error item), or choose "Poll" as the wait.',
+	});
+}
+
+/**
  * Checks that the provider can call back and registers the wait, before any job is created:
  * a callback that comes before n8n has saved the execution as waiting is answered 409 by n8n,
  * and the fallback at the limit then covers that job.
  */
-export async function registerCallbackWait(fn: IExecuteFunctions, client: ProviderClient, timeoutMinutes: number): Promise<CallbackWait> {
+async function registerCallbackWait(fn: IExecuteFunctions, client: ProviderClient, timeoutMs: number): Promise<CallbackWait> {
 	const { provider } = client;
 	const notifyUrl = resumeUrlOf(fn, await callbackToken(fn, provider));
 	const reason = unreachableReason(notifyUrl, provider.baseUrl!(await fn.getCredentials(provider.credentialType!)));
@@ -119,7 +139,7 @@ export async function registerCallbackWait(fn: IExecuteFunctions, client: Provid
 			description: `Set WEBHOOK_URL (N8N_WEBHOOK_URL in some setups) to the public https:// address of this n8n instance, so that ${provider.displayName} can reach it, and restart n8n. Or choose "Poll" as the wait.`,
 		});
 	}
-	await fn.putExecutionToWait(new Date(Date.now() + timeoutMinutes * 60_000));
+	await fn.putExecutionToWait(new Date(Date.now() + timeoutMs));
 	return {
 		notifyUrl,
 		park: async (items) => {
@@ -131,90 +151,7 @@ export async function registerCallbackWait(fn: IExecuteFunctions, client: Provid
 	};
 }
 
-function isUnfinishedJob(json: IDataObject): boolean {
+export function isUnfinishedJob(json: IDataObject): boolean {
 	return json.done === false && typeof json.jobId === 'string';
 }
 
-/**
- * The webhook a provider calls. Its body is not trusted (its shape is undocumented): the token
- * is checked, every unfinished job of the run is looked up at the provider, newest first, and the
- * execution resumes only once all of them have ended. Until then the call is answered 200 and the
- * execution keeps waiting. A call without a valid token is refused and changes nothing.
- */
-export async function receiveCallback(
-	this: IWebhookFunctions,
-	provider: JobProvider,
-	toOutputItem: (job: NormalizedJob, itemIndex: number, client: ProviderClient) => Promise<INodeExecutionData>,
-	options: { includeRaw?: boolean; requestsPerSecond?: number },
-): Promise<IWebhookResponseData> {
-	const response = this.getResponseObject();
-	const given = String((this.getQueryData() as IDataObject)[TOKEN_PARAMETER] ?? '');
-	const expected = await callbackToken(this, provider);
-	if (given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
-		response.status(403).json({ message: 'This callback does not carry the token of the waiting execution' });
-		return { noWebhookResponse: true };
-	}
-	const parkedNode = `${this.getExecutionId()}/${this.getNode().id}`;
-	if (resumedHere.has(parkedNode)) return { webhookResponse: { message: 'The execution has resumed already' } };
-	const running = checking.get(parkedNode);
-	if (running) {
-		running.again = true;
-		return { webhookResponse: { message: 'A check of the jobs is under way' } };
-	}
-	const state = { again: false };
-	checking.set(parkedNode, state);
-	try {
-		const parked = this.evaluateExpression('{{ $input.all().map((item) => item.json) }}', 0) as IDataObject[];
-		const client = new ProviderClient(this, provider, { requestsPerSecond: options.requestsPerSecond });
-		for (;;) {
-			const outcome = await checkJobs(client, parked, options.includeRaw);
-			if ('ended' in outcome) {
-				resumedHere.add(parkedNode);
-				if (resumedHere.size > RESUMED_KEPT) resumedHere.delete(resumedHere.values().next().value!);
-				const items = await Promise.all(
-					parked.map(async (json, itemIndex) => {
-						const job = outcome.ended.get(itemIndex);
-						const item = job ? await toOutputItem(job, itemIndex, client) : { json };
-						return { ...item, pairedItem: { item: itemIndex } };
-					}),
-				);
-				return { workflowData: [items] };
-			}
-			if ('failure' in outcome) {
-				response.status(503).json({ message: outcome.failure });
-				return { noWebhookResponse: true };
-			}
-			if (!state.again) return { webhookResponse: { message: outcome.waiting } };
-			state.again = false;
-		}
-	} finally {
-		checking.delete(parkedNode);
-	}
-}
-
-type CheckOutcome = { ended: Map<number, NormalizedJob> } | { waiting: string } | { failure: string };
-
-/**
- * Looks the unfinished jobs up, newest first (jobs end roughly in the order they were made, so
- * the newest shows soonest that the wait goes on), and stops at the first that has not ended.
- */
-async function checkJobs(
-	client: ProviderClient,
-	parked: IDataObject[],
-	includeRaw: boolean | undefined,
-): Promise<CheckOutcome> {
-	const ended = new Map<number, NormalizedJob>();
-	const unfinished = parked.map((json, itemIndex) => ({ json, itemIndex })).filter(({ json }) => isUnfinishedJob(json));
-	for (const { json, itemIndex } of unfinished.reverse()) {
-		let job: NormalizedJob;
-		try {
-			({ job } = await client.getJob({ jobId: String(json.jobId) }, { itemIndex, includeRaw }));
-		} catch (error) {
-			// The limit's fallback still holds every job, so a failed look-up only ends this call.
-			return { failure: `Job ${String(json.jobId)} could not be looked up: ${(error as Error).message}` };
-		}
-		if (!job.done) return { waiting: `Job ${job.jobId} is still ${job.status}: the execution keeps waiting` };
-		ended.set(itemIndex, job);
-	}
-	return { ended };
-}

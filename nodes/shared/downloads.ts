@@ -3,8 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { NormalizedJob } from './JobItem';
 import { isLinkOutput } from './JobItem';
-import type { LinkPolicy } from './linkPolicy';
-import { MAX_REDIRECTS, addressKind, hostKind, linkHost, linkRefusal, n8nResolver } from './linkPolicy';
+import type { CheckedLink, LinkPolicy } from './linkPolicy';
+import { MAX_REDIRECTS, addressKind, checkLink, linkHost, n8nResolver, normalizedHost } from './linkPolicy';
+import { runTransport } from './transport';
 
 /** A response body as n8n's HTTP helper hands it over with `encoding: 'stream'`. */
 type BodyStream = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
@@ -31,7 +32,7 @@ export class Transfers {
 	constructor(
 		/** A webhook's context too: a callback resumes a waiting execution with the jobs' outputs. */
 		private readonly fn: IExecuteFunctions | IWebhookFunctions,
-		/** The credential's base URL (read once a provider request was made): its kind of address unlocks links on that kind. */
+		/** The credential's base URL (read once a provider request was made): its host is the one inside n8n's networks that links may point to. */
 		private readonly baseUrl: () => string | undefined,
 		private readonly maxParallel = DEFAULT_PARALLEL_DOWNLOADS,
 	) {}
@@ -75,7 +76,7 @@ export class Transfers {
 		file: IBinaryData,
 		fail: (reason: string, advice: string) => Error,
 	): Promise<number> {
-		await this.checked(url, fail);
+		const { address } = await this.checked(url, fail);
 		const { body, size } = await this.readBinary(file);
 		await this.inTurn(async () => {
 			// A redirect of the upload is a failure too: a stream cannot be sent twice.
@@ -87,6 +88,7 @@ export class Transfers {
 					// A stream, which n8n's helper sends as it is; its type lists only whole bodies.
 					body: body as unknown as Buffer,
 				},
+				address,
 				(reason) => fail(reason, 'Run the item again; if it keeps failing, check that n8n can reach the storage host.'),
 			);
 			response.body.destroy();
@@ -115,33 +117,42 @@ export class Transfers {
 		this.policy ??= (async () => {
 			const resolve = n8nResolver(this.fn);
 			const base = this.baseUrl();
-			const host = base ? new URL(base).hostname : '';
-			let baseKind = host ? hostKind(host) : 'public';
-			if (baseKind === 'public' && host && addressKind(host) === undefined && resolve) {
-				const [first] = await resolve(host).catch(() => []);
-				baseKind = (first && addressKind(first.address)) || 'public';
-			}
-			return { baseKind, resolve };
+			const baseHost = base ? normalizedHost(new URL(base).hostname) : undefined;
+			let baseAddresses = baseHost && addressKind(baseHost) !== undefined ? [baseHost] : [];
+			if (baseHost && baseAddresses.length === 0 && resolve) baseAddresses = (await resolve(baseHost).catch(() => [])).map(({ address }) => normalizedHost(address));
+			const addressField = runTransport(this.fn)?.addressField ?? 'the base URL in the credential';
+			return { baseHost, baseAddresses, addressField, resolve };
 		})();
 		return await this.policy;
 	}
 
-	private async checked(link: string, fail: (reason: string, advice: string) => Error): Promise<URL> {
-		const refusal = await linkRefusal(link, await this.linkPolicy());
-		if (refusal) throw fail(refusal.reason, refusal.advice);
-		return new URL(link);
+	private async checked(link: string, fail: (reason: string, advice: string) => Error): Promise<CheckedLink> {
+		const checked = await checkLink(link, await this.linkPolicy());
+		if ('refusal' in checked) throw fail(checked.refusal.reason, checked.refusal.advice);
+		return checked;
 	}
 
-	/** GETs a link, following its redirects here so that each hop is checked like the link itself. */
+	/**
+	 * GETs a link, following its redirects here so that each hop is checked like the link itself.
+	 * A hop on an origin the provider's credential goes to carries it (and is the provider's own, so
+	 * no link rule applies); any other hop goes without it, under the link policy.
+	 */
 	private async open(link: string, fail: (reason: string, advice: string) => Error): Promise<{ body: BodyStream; headers: IDataObject; url: string }> {
 		const seen = new Set<string>();
 		const redirectAdvice = 'The file host (or a proxy in between) redirects where this node does not follow; download the link yourself if you trust it.';
+		const transport = runTransport(this.fn);
 		let current = link;
 		for (let hop = 0; ; hop++) {
-			const url = await this.checked(current, (reason, advice) => fail(hop === 0 ? reason : `redirect ${hop} of the link: ${reason.replace(/^the link /, '')}`, advice));
+			const withCredential = transport?.carriesCredentialTo(current) === true;
+			const { url, address } = withCredential
+				? { url: new URL(current), address: undefined }
+				: await this.checked(current, (reason, advice) => fail(hop === 0 ? reason : `redirect ${hop} of the link: ${reason.replace(/^the link /, '')}`, advice));
 			seen.add(url.href);
-			const { statusCode, headers, body } = await this.send({ url: url.href }, (reason) =>
-				fail(reason, 'Output links expire: download them right after the job finishes.'),
+			const { statusCode, headers, body } = await this.send(
+				{ url: url.href },
+				address,
+				(reason) => fail(reason, 'Output links expire: download them right after the job finishes.'),
+				withCredential,
 			);
 			if (statusCode >= 300 && statusCode < 400 && headers.location !== undefined) {
 				body.destroy();
@@ -164,21 +175,30 @@ export class Transfers {
 		}
 	}
 
-	/** One request without the credential, its reply body a stream, redirects left to the caller. */
+	/**
+	 * One request (without the credential unless asked), its reply body a stream, redirects left to
+	 * the caller. Sent to `address` where the link policy checked the name there, with the name
+	 * kept for the Host header and TLS, so no second lookup can point the connection elsewhere.
+	 */
 	private async send(
 		request: Pick<IHttpRequestOptions, 'url' | 'method' | 'headers' | 'body'>,
+		address: string | undefined,
 		networkFailure: (reason: string) => Error,
+		withCredential = false,
 	): Promise<{ statusCode: number; headers: IDataObject; body: BodyStream }> {
+		const transport = withCredential ? runTransport(this.fn) : undefined;
 		try {
-			return await this.fn.helpers.httpRequest({
+			const options: IHttpRequestOptions = {
 				...request,
+				...pinnedTo(request, address),
 				encoding: 'stream',
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				disableFollowRedirect: true,
 				timeout: TRANSFER_TIMEOUT_MS,
 				abortSignal: 'getExecutionCancelSignal' in this.fn ? this.fn.getExecutionCancelSignal() : undefined,
-			});
+			};
+			return (transport ? await transport.authenticatedRequest(options) : await this.fn.helpers.httpRequest(options)) as { statusCode: number; headers: IDataObject; body: BodyStream };
 		} catch (error) {
 			throw networkFailure(networkReason(error, request.url));
 		}
@@ -223,6 +243,15 @@ export class Transfers {
 }
 
 const MIB = 1024 * 1024;
+
+/** The URL, Host header and TLS name that connect to `address` while asking for the link's host. */
+function pinnedTo({ url, headers }: Pick<IHttpRequestOptions, 'url' | 'headers'>, address: string | undefined): Partial<Pick<IHttpRequestOptions, 'url' | 'headers' | 'agentOptions'>> {
+	if (address === undefined) return {};
+	const target = new URL(url);
+	const { host, hostname } = target;
+	target.hostname = address.includes(':') ? `[${address}]` : address;
+	return { url: target.href, headers: { ...headers, host }, agentOptions: { servername: hostname } };
+}
 
 function formatSize(bytes: number): string {
 	return bytes >= 1024 * MIB ? `${Number((bytes / (1024 * MIB)).toFixed(2))} GiB` : `${Number((bytes / MIB).toFixed(1))} MiB`;

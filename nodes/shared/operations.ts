@@ -1,21 +1,26 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CallbackWait } from './callbackWait';
-import { WAIT_MODE_CALLBACK, registerCallbackWait } from './callbackWait';
-import { CUSTOM_API_CALL, jobOptionsProperty, toolTimeoutField, waitFields, waitForCompletionProperty } from './descriptions';
+import { startCallbackWait } from './callbackWait';
+import { CUSTOM_API_CALL, waitForCompletionProperty } from './descriptions';
 import { DEFAULT_PARALLEL_DOWNLOADS, Transfers } from './downloads';
 import type { NormalizedJob } from './JobItem';
 import { isLinkOutput } from './JobItem';
-import type { JobProvider, JobRef, ProviderRequest, WaitDefaults } from './JobProvider';
+import type { JobProvider, JobRef, ProviderRequest } from './JobProvider';
+import type { ItemSettings, JobOptions, WaitSettings } from './itemSettings';
+import { readItemSettings, readOptions } from './itemSettings';
 import type { JobReading } from './ProviderClient';
 import { ProviderClient } from './ProviderClient';
-import { checkedCollection, checkedParameter } from './parameters';
+import { checkedParameter } from './parameters';
 import { pollUntilDone } from './pollLoop';
 import type { PollScheduleOptions } from './pollSchedule';
 import { nextPollDelayMs } from './pollSchedule';
 import type { ItemResult } from './runItems';
-import { errorJson, itemsSignal, runForEachItem } from './runItems';
+import { itemsSignal, runForEachItem } from './runItems';
+import { asToolWait, isToolRun } from './toolMode';
+
+export type { ItemSettings, JobOptions } from './itemSettings';
 
 export interface OperationContext {
 	fn: IExecuteFunctions;
@@ -26,33 +31,8 @@ export interface OperationContext {
 	callback?: CallbackWait;
 }
 
-/** An item's Options and Wait Settings, read and checked once before its action runs. */
-export interface ItemSettings {
-	options: JobOptions;
-	wait: WaitSettings;
-}
-
 /** One action of a node, run for one input item. */
 export type JobOperation = (ctx: OperationContext, itemIndex: number, settings: ItemSettings) => Promise<ItemResult>;
-
-export interface JobOptions {
-	downloadOutputs?: boolean;
-	binaryPropertyName?: string;
-	includeRaw?: boolean;
-	maxParallel?: number;
-	maxDownloadSize?: number;
-	maxParallelDownloads?: number;
-	requestsPerSecond?: number;
-	requestTimeout?: number;
-}
-
-interface WaitSettings {
-	pollInterval?: number;
-	maxInterval?: number;
-	timeout?: number;
-	onTimeout?: 'error' | 'output';
-	onJobFailure?: 'error' | 'output';
-}
 
 /** The `execute` of every provider node: runs the chosen action for all items side by side. */
 export async function executeJobOperation(
@@ -68,10 +48,9 @@ export async function executeJobOperation(
 	}
 	const run = operations[operation];
 	if (!run) throw new NodeOperationError(this.getNode(), `The action "${operation}" is not supported`);
-	const optionFields = jobOptionsProperty(provider.waitDefaults, []).options as INodeProperties[];
-	const waitSettingFields = waitFields(provider.waitDefaults);
+	const defaults = provider.waitDefaults;
 	// The first item's options set up the run for all items.
-	const options = checkedCollection(this, 'options', 0, 'Options', optionFields) as JobOptions;
+	const options = readOptions(this, defaults, 0);
 	const stopOthers = new AbortController();
 	const client = new ProviderClient(this, provider, {
 		signal: itemsSignal(this, stopOthers),
@@ -79,57 +58,16 @@ export async function executeJobOperation(
 		requestTimeoutMs: options.requestTimeout !== undefined ? options.requestTimeout * 1000 : undefined,
 	});
 	const transfers = new Transfers(this, () => client.baseUrl, options.maxParallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS);
+	const isTool = isToolRun(this);
+	const settingsOf = (itemIndex: number): ItemSettings => {
+		const settings = readItemSettings(this, defaults, itemIndex);
+		return isTool ? { ...settings, wait: asToolWait(this, itemIndex, settings.wait) } : settings;
+	};
 	const ctx: OperationContext = { fn: this, client, transfers };
-	if (provider.withNotifyUrl && waitsForCallbacks(this)) {
-		// One wait for the whole run, its limit the first item's Timeout.
-		const { timeout, onJobFailure } = checkedCollection(this, 'waitSettings', 0, 'Wait Settings', waitSettingFields) as WaitSettings;
-		if (onJobFailure === 'error' && !this.continueOnFail()) throw failureCannotStop(this);
-		ctx.callback = await registerCallbackWait(this, client, timeout ?? provider.waitDefaults.timeoutMinutes);
-	}
-	const maxParallel = options.maxParallel ?? 1000;
-	// n8n's AI Agent runs a node as a tool with a context that says so (older n8n has no such call).
-	const isTool = typeof this.isToolExecution === 'function' && this.isToolExecution();
-	const items = await runForEachItem(this, { maxParallel, stopOthers }, async (itemIndex) => {
-		// Settings an expression made unusable (a timeout of "soon" would never end a wait) stop the item first.
-		const wait = checkedCollection(this, 'waitSettings', itemIndex, 'Wait Settings', waitSettingFields) as WaitSettings;
-		const settings: ItemSettings = {
-			options: checkedCollection(this, 'options', itemIndex, 'Options', optionFields) as JobOptions,
-			wait: isTool ? asToolWait(this, itemIndex, wait, provider.waitDefaults) : wait,
-		};
-		return await run(ctx, itemIndex, settings);
-	});
+	if (provider.withNotifyUrl && !isTool) ctx.callback = await startCallbackWait(this, client, () => settingsOf(0).wait);
+	const items = await runForEachItem(this, { maxParallel: options.maxParallel ?? 1000, stopOthers }, async (itemIndex) => await run(ctx, itemIndex, settingsOf(itemIndex)));
 	await ctx.callback?.park(items);
 	return [items];
-}
-
-/**
- * n8n resumes a parked execution with what the callback's webhook returns and gives it no way to
- * stop the execution with an error, so a failed job can only become an item: the job itself, or
- * (On Error set to continue) the error item Poll mode outputs then.
- */
-function failureCannotStop(fn: IExecuteFunctions): NodeOperationError {
-	return new NodeOperationError(fn.getNode(), 'On Job Failure "Stop With an Error" cannot stop an execution that waits for a callback', {
-		description:
-			'Set "On Job Failure" to "Output the Failed Job" and route failed jobs with an IF node, or set the node\'s "On Error" setting to continue (a failed job is then output as an error item), or choose "Poll" as the wait.',
-	});
-}
-
-/**
- * A create with "Wait for Completion" whose wait is the provider's callback. A tool's answer
- * cannot wait for a callback, so a tool polls up to its timeout.
- */
-function waitsForCallbacks(fn: IExecuteFunctions): boolean {
-	if (typeof fn.isToolExecution === 'function' && fn.isToolExecution()) return false;
-	return checkedParameter<boolean>(fn, waitForCompletionProperty, 0) && fn.getNodeParameter('waitMode', 0, '') === WAIT_MODE_CALLBACK;
-}
-
-/**
- * As a tool, a wait holds the agent only up to the tool timeout, and a job still running then is
- * an answer (done: false, with nextCheckInSeconds), not an error: the agent can check it later.
- */
-function asToolWait(fn: IExecuteFunctions, itemIndex: number, wait: WaitSettings, defaults: WaitDefaults): WaitSettings {
-	const toolTimeoutMinutes = (checkedParameter(fn, toolTimeoutField, itemIndex) as number) / 60;
-	return { ...wait, timeout: Math.min(wait.timeout ?? defaults.timeoutMinutes, toolTimeoutMinutes), onTimeout: 'output' };
 }
 
 /** Reads and checks the job an item names before anything is sent: the node maps its parameters to the job's address. */
@@ -139,7 +77,7 @@ export function getJob(readJobRef: JobRefReader): JobOperation {
 	return async (ctx, itemIndex, settings) => {
 		const { fn, client } = ctx;
 		const { job } = await client.getJob(readJobRef(fn, itemIndex), { itemIndex, includeRaw: settings.options.includeRaw });
-		suggestNextCheck(job, pollSchedule(settings.wait, client.provider.waitDefaults));
+		suggestNextCheck(job, settings.wait.schedule);
 		return await toOutputItem(ctx, job, itemIndex, settings.options);
 	};
 }
@@ -154,14 +92,6 @@ function suggestNextCheck(job: NormalizedJob, schedule: PollScheduleOptions): vo
 	const createdAt = job.createdAt ? Date.parse(job.createdAt) : NaN;
 	const age = Number.isFinite(createdAt) ? Math.max(0, Date.now() - createdAt) : 0;
 	job.nextCheckInSeconds = toSeconds(nextPollDelayMs(age, secondsToMs(job.estimatedSecondsLeft), schedule));
-}
-
-/** The item's poll intervals: its wait settings, else the provider's defaults. */
-function pollSchedule(settings: WaitSettings, defaults: WaitDefaults): PollScheduleOptions {
-	return {
-		floorMs: (settings.pollInterval ?? defaults.pollIntervalSeconds) * 1000,
-		maxMs: (settings.maxInterval ?? defaults.maxIntervalSeconds) * 1000,
-	};
 }
 
 export function waitForJob(readJobRef: JobRefReader): JobOperation {
@@ -191,7 +121,7 @@ export function createJob(
 			const ref = createdJobRef?.(fn, itemIndex, job, body) ?? { jobId: job.jobId };
 			job = await waitUntilDone(fn, client, ref, itemIndex, settings);
 		} else {
-			suggestNextCheck(job, pollSchedule(settings.wait, client.provider.waitDefaults));
+			suggestNextCheck(job, settings.wait.schedule);
 		}
 		return await toOutputItem(ctx, job, itemIndex, settings.options);
 	};
@@ -205,12 +135,11 @@ async function waitUntilDone(
 	itemIndex: number,
 	{ options: { includeRaw }, wait: settings }: ItemSettings,
 ): Promise<NormalizedJob> {
-	const defaults = client.provider.waitDefaults;
-	const timeoutMs = (settings.timeout ?? defaults.timeoutMinutes) * 60_000;
+	const { timeoutMs } = settings;
 	return await pollUntilDone<NormalizedJob, JobReading>(client, {
 		request: client.provider.getJobRequest(ref),
 		itemIndex,
-		schedule: pollSchedule(settings, defaults),
+		schedule: settings.schedule,
 		timeoutMs,
 		async read(body, deadline) {
 			const reading = await client.readJob(body, ref, { itemIndex, includeRaw, deadline });
@@ -220,8 +149,8 @@ async function waitUntilDone(
 		planned: ({ job }, delayMs) => {
 			job.nextCheckInSeconds = toSeconds(delayMs);
 		},
-		timedOut(last) {
-			if (!last) throw notCheckedInTime(fn, client, ref.jobId, timeoutMs, itemIndex);
+		timedOut(last, cutOff) {
+			if (!last) throw cutOff ? notAnsweredInTime(fn, client, ref.jobId, timeoutMs, itemIndex) : notCheckedInTime(fn, client, ref.jobId, timeoutMs, itemIndex);
 			return timedOut(fn, last.job, last.knownStatus, settings, timeoutMs, itemIndex);
 		},
 	});
@@ -240,8 +169,16 @@ function notCheckedInTime(fn: IExecuteFunctions, client: ProviderClient, jobId: 
 	);
 }
 
-function checkFinishedJob(fn: Pick<IExecuteFunctions, 'getNode'>, job: NormalizedJob, settings: WaitSettings, itemIndex: number) {
-	if (job.status !== 'succeeded' && (settings.onJobFailure ?? 'output') === 'error') {
+/** The provider held the item's status request open until its Timeout came. */
+function notAnsweredInTime(fn: IExecuteFunctions, client: ProviderClient, jobId: string, timeoutMs: number, itemIndex: number) {
+	return new NodeOperationError(fn.getNode(), `Job ${jobId} could not be checked within ${formatMinutes(timeoutMs)}: ${client.provider.displayName} had not answered its status request when the Timeout came`, {
+		itemIndex,
+		description: `Raise "Timeout" in the wait settings if ${client.provider.displayName} is this slow to answer, or run the node again later.`,
+	});
+}
+
+export function checkFinishedJob(fn: Pick<IExecuteFunctions, 'getNode'>, job: NormalizedJob, settings: WaitSettings, itemIndex: number) {
+	if (job.status !== 'succeeded' && settings.onJobFailure === 'error') {
 		const reason = job.error?.message ?? `the provider reported "${job.providerStatus}"`;
 		throw new NodeOperationError(fn.getNode(), `Job ${job.jobId} ${job.status === 'canceled' ? 'was canceled' : 'failed'}: ${reason}`, {
 			itemIndex,
@@ -261,7 +198,7 @@ function timedOut(
 	timeoutMs: number,
 	itemIndex: number,
 ): NormalizedJob {
-	if ((settings.onTimeout ?? 'error') === 'output') return job;
+	if (settings.onTimeout === 'output') return job;
 	const statusNote = knownStatus ? '' : ' (a status this node does not know, so it was treated as not finished)';
 	throw new NodeOperationError(
 		fn.getNode(),
@@ -272,26 +209,6 @@ function timedOut(
 				'Raise "Timeout" in the wait settings, or set "On Timeout" to "Output the Last Status". For jobs of hours, use Get Job after n8n\'s Wait node, waiting "nextCheckInSeconds" between checks, so no worker is held.',
 		},
 	);
-}
-
-/**
- * What a provider's callback webhook makes of a job that ended while the execution waited:
- * the item Poll mode outputs, with the options and wait settings as the resumed node reads them.
- * A failure that On Job Failure turns into an error is Poll's error item with Continue On Fail,
- * the only way the park allows (see failureCannotStop).
- */
-export function outputOnResume(fn: IWebhookFunctions, options: JobOptions) {
-	const settings = fn.getNodeParameter('waitSettings', {}) as WaitSettings;
-	let transfers: Transfers | undefined;
-	return async (job: NormalizedJob, itemIndex: number, client: ProviderClient): Promise<INodeExecutionData> => {
-		try {
-			checkFinishedJob(fn, job, settings, itemIndex);
-		} catch (error) {
-			return { json: errorJson(error) };
-		}
-		transfers ??= new Transfers(fn, () => client.baseUrl, options.maxParallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS);
-		return await toOutputItem({ transfers }, job, itemIndex, options);
-	};
 }
 
 /** The output item of a job: the normalized job, with its outputs as binary data if the options ask for it. */

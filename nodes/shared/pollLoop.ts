@@ -18,8 +18,11 @@ export interface Poll<Result, Pending> {
 	read(body: unknown, deadline: number): Promise<PollStep<Result, Pending>> | PollStep<Result, Pending>;
 	/** Told the sleep before the next check once it is planned, for a reading that shows it. */
 	planned?(pending: Pending, delayMs: number): void;
-	/** The deadline passed: the result the last pending reading makes, or an error (`last` is undefined when no check got a turn in time). */
-	timedOut(last: Pending | undefined): Result;
+	/**
+	 * The deadline passed: the result the last pending reading makes, or an error (`last` is
+	 * undefined when no check was answered in time; `cutOff` when the deadline cut the last check off).
+	 */
+	timedOut(last: Pending | undefined, cutOff?: boolean): Result;
 }
 
 /**
@@ -33,7 +36,7 @@ export async function pollUntilDone<Result, Pending>(client: ProviderClient, pol
 	let last: Pending | undefined;
 	for (;;) {
 		const answer = await client.request(poll.request, { itemIndex: poll.itemIndex, deadline, jobSeenBefore: last !== undefined });
-		if (!answer.answered) return poll.timedOut(last);
+		if (!answer.answered) return poll.timedOut(last, answer.cutOff);
 		const step = await poll.read(answer.body, deadline);
 		if (step.done) return step.result;
 		last = step.pending;

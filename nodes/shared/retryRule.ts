@@ -71,11 +71,12 @@ export function decideRetry(kind: RequestKind, outcome: SendOutcome): RetryDecis
 }
 
 /**
- * The kind of a request: reads (GET) and requests the provider de-duplicates (`replayable`) may
- * be repeated; a request that names where to look for a job it may have made starts one, and
- * a non-GET the provider does not de-duplicate is taken to start one.
+ * The kind of a request. A request that names where to look for a job it may have made starts
+ * one, whatever its method (an API may create on GET): it is a `create` unless the provider (or
+ * the user's idempotency header) de-duplicates it (`replayable`). Other requests are reads,
+ * except a non-GET the provider does not de-duplicate, which is taken to start a job.
  */
 export function requestKind({ method, replayable, uncertainOutcomeHint }: ProviderRequest): RequestKind {
-	if (method !== 'GET' && replayable !== true) return 'create';
-	return uncertainOutcomeHint === undefined ? 'read' : 'deduplicatedCreate';
+	if (uncertainOutcomeHint !== undefined) return replayable === true ? 'deduplicatedCreate' : 'create';
+	return method !== 'GET' && replayable !== true ? 'create' : 'read';
 }

@@ -10,7 +10,9 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { JobProvider, ProviderRequest } from './JobProvider';
-import { baseUrlProblem } from './linkPolicy';
+import type { LinkRefusal } from './linkPolicy';
+import { parseJsonKeepingDigits } from './jsonText';
+import { baseUrlProblem, cleartextToPublicHost, linkHost } from './linkPolicy';
 import { secretValues, withoutSecrets } from './secrets';
 
 export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IWebhookFunctions;
@@ -21,6 +23,14 @@ export interface Reply {
 	body: unknown;
 	/** The reply was text that is not JSON where JSON was due (a cut-off or garbled reply). */
 	malformed?: boolean;
+}
+
+/** The transport of each node run (by its context), so the run's downloads can carry the credential where the provider allows. */
+const runTransports = new WeakMap<ApiContext, ProviderTransport>();
+
+/** The transport a node run's provider requests go through, once it has one. */
+export function runTransport(ctx: ApiContext): ProviderTransport | undefined {
+	return runTransports.get(ctx);
 }
 
 /**
@@ -40,6 +50,13 @@ export class ProviderTransport {
 	/** Secret values of the credential, cut out of every reply. */
 	private secrets: string[] = [];
 
+	/**
+	 * Origins the credential goes to besides the base URL's: the provider's own (its credential
+	 * origins) and those of the whole URLs the user typed. Requests whose URL a reply named, and
+	 * download links, carry the credential only here.
+	 */
+	private readonly credentialOrigins = new Set<string>();
+
 	/** What to check when the provider refuses the credential. */
 	credentialAdvice = '';
 
@@ -47,7 +64,9 @@ export class ProviderTransport {
 		private readonly ctx: ApiContext,
 		private readonly provider: JobProvider,
 		private readonly requestTimeoutMs = 60_000,
-	) {}
+	) {
+		runTransports.set(ctx, this);
+	}
 
 	/** Reads the credential once per run and checks it: a broken one is one clear error, and nothing is sent. */
 	async connect(itemIndex: number | undefined, firstRequest: ProviderRequest): Promise<void> {
@@ -57,6 +76,7 @@ export class ProviderTransport {
 		if (this.connection) return;
 		const baseUrl = this.checkedBaseUrl(credentials, itemIndex) ?? new URL(firstRequest.path).origin;
 		this.secrets = secretValues(credentials, this.provider.secretFields);
+		for (const origin of this.provider.credentialOrigins?.(credentials) ?? []) this.credentialOrigins.add(origin);
 		this.credentialAdvice =
 			this.provider.credentialAdvice?.(credentials) ??
 			`Check the ${this.provider.displayName} credential: the API key (and the base URL it is used with) must belong to an active account.`;
@@ -71,21 +91,94 @@ export class ProviderTransport {
 		return this.connection?.baseUrl;
 	}
 
-	/** Sends one request once; HTTP error statuses are replies, network failures are thrown. */
-	async send(request: ProviderRequest): Promise<Reply> {
+	/**
+	 * Why `request` must not be sent with the credential, if it must not: its URL came from a reply
+	 * and names an origin the credential does not go to, or it is http:// to a public host. Whole
+	 * URLs the user typed are where the user pointed the credential: their origins are trusted from
+	 * then on, for the URLs their replies name.
+	 */
+	credentialRefusal(request: ProviderRequest): LinkRefusal | undefined {
 		const { baseUrl, credentialsDecrypted } = this.connection!;
-		let options: IHttpRequestOptions = {
+		if (!credentialsDecrypted) return undefined;
+		const field = request.urlFromReply ?? request.urlField ?? this.addressField;
+		let url: URL;
+		try {
+			url = new URL(request.path, baseUrl);
+		} catch {
+			return { reason: `${field} is not an address`, advice: `Check ${field}; nothing was sent.` };
+		}
+		const host = linkHost(url.href);
+		if (request.urlFromReply && url.origin !== new URL(baseUrl).origin && !this.credentialOrigins.has(url.origin)) {
+			const option = this.provider.credentialOriginsOption;
+			const change = option
+				? `If ${host} belongs to the API (a queue or file host), add it to "${option}"; otherwise the reply is not the API's: check ${field}.`
+				: `The reply is not the API's own: check ${field}.`;
+			return {
+				reason: `${field} names ${host}, where the credential is not sent`,
+				advice: `The credential goes only to the host of ${this.addressField}${option ? ` and to the hosts in "${option}"` : ''}; nothing was sent. ${change}`,
+			};
+		}
+		if (cleartextToPublicHost(url)) {
+			return {
+				reason: `${field} is http:// to ${url.hostname}, a public host, so the key would travel unencrypted`,
+				advice: `Use https://, or http:// only for a proxy on this machine or a private network; nothing was sent.`,
+			};
+		}
+		if (!request.urlFromReply && /^https?:\/\//i.test(request.path)) this.credentialOrigins.add(url.origin);
+		return undefined;
+	}
+
+	/** Whether a download of `link` carries the credential: on an origin of the provider's own, or one the user typed. */
+	carriesCredentialTo(link: string): boolean {
+		let url: URL;
+		try {
+			url = new URL(link);
+		} catch {
+			return false;
+		}
+		return this.connection?.credentialsDecrypted !== undefined && this.credentialOrigins.has(url.origin) && !cleartextToPublicHost(url);
+	}
+
+	/** Where the user sets the API's address, as hints name it. */
+	get addressField(): string {
+		return this.provider.addressField ?? `the base URL in the ${this.provider.displayName} credential`;
+	}
+
+	/** One request with the run's credential (or none, for an API without authentication), as n8n's helper answers it. */
+	async authenticatedRequest(options: IHttpRequestOptions): Promise<unknown> {
+		const { credentialsDecrypted } = this.connection!;
+		const { credentialType, authenticate } = this.provider;
+		const authenticated = authenticate ? authenticate(await this.credentials!, options) : options;
+		return credentialsDecrypted
+			? await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, credentialType!, authenticated, { credentialsDecrypted })
+			: await this.ctx.helpers.httpRequest(authenticated);
+	}
+
+	/** The longest one request may take (the node's Request Timeout). */
+	get requestTimeout(): number {
+		return this.requestTimeoutMs;
+	}
+
+	/**
+	 * Sends one request once, given `timeoutMs` at most (a wait's time left may be shorter than the
+	 * Request Timeout); HTTP error statuses are replies, network failures are thrown.
+	 */
+	async send(request: ProviderRequest, timeoutMs = this.requestTimeoutMs): Promise<Reply> {
+		const { baseUrl } = this.connection!;
+		const options: IHttpRequestOptions = {
 			method: request.method,
 			baseURL: baseUrl,
 			url: request.path,
 			qs: request.qs,
 			headers: { ...request.headers },
 			json: true,
+			// Parsed here rather than by n8n, so integers above 2^53 keep their digits.
+			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			// A redirect to another host would carry the API key there.
 			disableFollowRedirect: true,
-			timeout: this.requestTimeoutMs,
+			timeout: timeoutMs,
 		};
 		if (request.body !== undefined) {
 			// Serialized once here, so a request signature covers exactly the bytes sent.
@@ -101,11 +194,7 @@ export class ProviderTransport {
 			options.headers = { ...options.headers, 'Content-Type': 'application/x-www-form-urlencoded' };
 		}
 		if (request.streamReply) options.encoding = 'stream';
-		const { credentialType, authenticate } = this.provider;
-		if (authenticate) options = authenticate(await this.credentials!, options);
-		const sent = credentialsDecrypted
-			? await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, credentialType!, options, { credentialsDecrypted })
-			: await this.ctx.helpers.httpRequest(options);
+		const sent = await this.authenticatedRequest(options);
 		// A reply that quotes a key (an echoed header, a debug field) must not carry it into items or errors.
 		const reply = this.scrub(sent as Reply);
 		if (request.streamReply) {
@@ -114,7 +203,7 @@ export class ProviderTransport {
 		}
 		if (typeof reply.body !== 'string' || reply.body.trim() === '') return reply;
 		try {
-			return { ...reply, body: JSON.parse(reply.body) };
+			return { ...reply, body: parseJsonKeepingDigits(reply.body) };
 		} catch {
 			return { ...reply, malformed: true };
 		}

@@ -108,6 +108,7 @@ export async function callResumeUrl(
 	run: IRun,
 	url: string,
 	credentials: Record<string, ICredentialDataDecryptedObject>,
+	body: IDataObject = {},
 ): Promise<CallbackAnswer> {
 	const { pathname, searchParams } = new URL(url);
 	const [executionId, nodeId] = pathname.split('/').slice(-2).map(decodeURIComponent);
@@ -123,7 +124,7 @@ export async function callResumeUrl(
 		json: () => response,
 	};
 	const additionalData = createAdditionalData(credentials, undefined, executionId);
-	Object.assign(additionalData, { httpRequest: { query: Object.fromEntries(searchParams), body: {}, headers: {}, params: {} }, httpResponse: response });
+	Object.assign(additionalData, { httpRequest: { query: Object.fromEntries(searchParams), body, headers: {}, params: {} }, httpResponse: response });
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion) as INodeType;
 	const [description] = nodeType.description.webhooks ?? [];
 	const webhookData = { httpMethod: 'POST', node: node.name, path: pathname, webhookDescription: description, workflowId: workflow.id, workflowExecuteAdditionalData: additionalData } as IWebhookData;

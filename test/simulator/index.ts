@@ -41,8 +41,8 @@ export function pointedAtSimulators<T>(workflow: T, simulators: Pick<ProviderSim
 	return JSON.parse(text) as T;
 }
 
-/** Starts the simulator of every provider on 127.0.0.1 (a free port unless one is given). */
-export async function startSimulators(options: { port?: number; speed?: number } = {}): Promise<ProviderSimulators> {
+/** Starts the simulator of every provider on 127.0.0.1 (or another loopback `host`; a free port unless one is given). */
+export async function startSimulators(options: { port?: number; speed?: number; host?: string } = {}): Promise<ProviderSimulators> {
 	const server = new SimulatorServer({ speed: options.speed });
 	// One line per provider: its simulator, registered under its own path prefix.
 	const aetherForge = server.register(new AetherForgeSimulator(server));
@@ -53,7 +53,7 @@ export async function startSimulators(options: { port?: number; speed?: number }
 	const openAiBatch = server.register(new OpenAiBatchSimulator());
 	const anthropicBatch = server.register(new AnthropicBatchSimulator(server));
 	const mistralBatch = server.register(new MistralBatchSimulator());
-	await server.start(options.port);
+	await server.start(options.port, options.host);
 	return {
 		server,
 		aetherForge,

@@ -215,7 +215,8 @@ export class SimulatorServer {
 		return `${this.url}${path}`;
 	}
 
-	async start(port = 0): Promise<string> {
+	/** Listens on `host` (127.0.0.1, or another loopback address for a second origin). */
+	async start(port = 0, host = '127.0.0.1'): Promise<string> {
 		this.server = createServer((req, res) => void this.onRequest(req, res));
 		// Idle connections stay open longer than a client keeps them, as at a provider's load balancer: a
 		// request sent on a connection the server is just closing would fail without reaching it.
@@ -224,8 +225,8 @@ export class SimulatorServer {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
 		});
-		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+		this.url = `http://${host}:${(this.server.address() as AddressInfo).port}`;
 		return this.url;
 	}
 

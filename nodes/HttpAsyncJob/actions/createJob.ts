@@ -1,8 +1,8 @@
-import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
 import type { NormalizedJob } from '../../shared/JobItem';
 import type { JobRef, ProviderRequest } from '../../shared/JobProvider';
+import { itemKey } from '../../shared/itemKey';
 import { checkedText, describeValue, invalidValue, optionalString } from '../../shared/parameters';
 import { checkedUrl } from '../httpAsyncJobProvider';
 import { checkCreatedJobAddress, jobRefOf } from './jobRef';
@@ -22,6 +22,7 @@ export function buildCreateRequest(fn: IExecuteFunctions, itemIndex: number): Pr
 		qs: entriesOf(fn, 'queryParameters', 'Query Parameters', itemIndex),
 		headers: entriesOf(fn, 'headers', 'Headers', itemIndex),
 		purpose: 'create the job',
+		urlField: 'URL',
 		uncertainOutcomeHint: `Check the jobs made at ${new URL(url).host} before running this item again, or set "Idempotency Header" if the API de-duplicates creates by one.`,
 	};
 	const bodyType = fn.getNodeParameter('bodyType', itemIndex, 'json') as string;
@@ -38,8 +39,8 @@ export function buildCreateRequest(fn: IExecuteFunctions, itemIndex: number): Pr
 		if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(idempotencyHeader)) {
 			throw invalidValue(node, itemIndex, 'Idempotency Header', `must be a header name such as Idempotency-Key, not "${idempotencyHeader}"`);
 		}
-		// One key per item, kept across this request's retries: the API makes one job of them.
-		const key = randomUUID();
+		// One key per item, the same on this request's retries and on n8n's Retry On Fail: the API makes one job of them.
+		const key = itemKey(fn, itemIndex);
 		request.headers = { ...request.headers, [idempotencyHeader]: key };
 		request.replayable = true;
 		request.uncertainOutcomeHint = `The job was created with ${idempotencyHeader} ${key}: send that key again to get it rather than a second one.`;

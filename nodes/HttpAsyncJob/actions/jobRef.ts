@@ -9,11 +9,13 @@ import { JOB_ID, checkedPath, checkedUrl, valueAt } from '../httpAsyncJobProvide
 export function jobRefOf(fn: IExecuteFunctions, itemIndex: number, jobId: string, createReply?: unknown): JobRef {
 	const node = fn.getNode();
 	const statusUrlPath = createReply === undefined ? undefined : checkedPath(node, fn.getNodeParameter('statusUrlPath', itemIndex, ''), 'Status URL Path', itemIndex);
-	const statusUrl = statusUrlPath
-		? checkedUrl(node, valueAt(createReply, statusUrlPath), `Status URL Path "${statusUrlPath}" of the create reply`, itemIndex)
+	const statusUrlReplyField = statusUrlPath ? `Status URL Path "${statusUrlPath}" of the create reply` : undefined;
+	const statusUrl = statusUrlReplyField
+		? checkedUrl(node, valueAt(createReply, statusUrlPath!), statusUrlReplyField, itemIndex)
 		: checkedUrl(node, fn.getNodeParameter('statusUrl', itemIndex, ''), 'Status URL', itemIndex, jobId);
 	const resultUrl = (fn.getNodeParameter('resultRequest', itemIndex, {}) as IDataObject).resultUrl;
-	const address: Record<string, string> = { statusUrl };
+	// Where a reply named the status URL, the credential goes with it only to the API's own origins.
+	const address: Record<string, string> = statusUrlReplyField ? { statusUrl, statusUrlReplyField } : { statusUrl };
 	if (typeof resultUrl === 'string' && resultUrl.trim() !== '') address.resultUrl = checkedUrl(node, resultUrl, 'Result URL', itemIndex, jobId);
 	return { jobId, address };
 }

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { NormalizedJob } from '../../shared/JobItem';
@@ -47,7 +47,7 @@ export function getBatchResults(readRef: JobRefReader): JobOperation {
 			});
 		}
 		const jsonAnswers = checkedParameter<boolean>(fn, jsonAnswersProperty, itemIndex);
-		const collected = await collectResults(fn, client, vendor, batch, itemIndex);
+		const collected = await collectResults(client, vendor, batch, itemIndex);
 		const range = vendor.batchRange(batch);
 		const firstItem = range.firstItem ?? collected.firstItem;
 		if (firstItem === undefined) {
@@ -70,15 +70,9 @@ export function getBatchResults(readRef: JobRefReader): JobOperation {
 	};
 }
 
-async function collectResults(fn: IExecuteFunctions, client: ProviderClient, vendor: BatchVendor, batch: unknown, itemIndex: number): Promise<Collected> {
+async function collectResults(client: ProviderClient, vendor: BatchVendor, batch: unknown, itemIndex: number): Promise<Collected> {
 	const collected: Collected = { results: new Map(), notes: [] };
-	let files;
-	try {
-		files = vendor.resultFiles(batch, client.baseUrl!);
-	} catch (error) {
-		throw new NodeOperationError(fn.getNode(), `The results of this batch are not fetched: ${(error as Error).message}`, { itemIndex });
-	}
-	for (const file of files) {
+	for (const file of vendor.resultFiles(batch)) {
 		const { body } = await client.request(file, { itemIndex });
 		let lastLine = 0;
 		try {

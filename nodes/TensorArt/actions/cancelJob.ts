@@ -11,6 +11,6 @@ const getCanceledJob = getJob(readJobRef);
 export const cancelJob: JobOperation = async (ctx, itemIndex, settings) => {
 	const { jobId } = readJobRef(ctx.fn, itemIndex);
 	// Canceling twice is harmless, so a cancel whose answer was lost may be sent again.
-	await ctx.client.request({ method: 'DELETE', path: `/v1/jobs/${jobId}`, replayable: true, purpose: `cancel job ${jobId}` }, { itemIndex });
+	await ctx.client.request({ method: 'DELETE', path: `/v1/jobs/${encodeURIComponent(jobId)}`, replayable: true, purpose: `cancel job ${jobId}` }, { itemIndex });
 	return await getCanceledJob(ctx, itemIndex, settings);
 };

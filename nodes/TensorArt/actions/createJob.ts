@@ -1,8 +1,8 @@
-import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ProviderRequest } from '../../shared/JobProvider';
+import { itemKey } from '../../shared/itemKey';
 import { optionalString } from '../../shared/parameters';
 import { CREATE_JOB, CREATE_JOB_FROM_TEMPLATE } from './operationNames';
 
@@ -77,20 +77,7 @@ export function createRequest(path: string, body: IDataObject): ProviderRequest 
 }
 
 export function requestIdOf(fn: IExecuteFunctions, itemIndex: number): string {
-	return optionalString(fn, 'options.requestId', itemIndex, 'Request ID') ?? derivedRequestId(fn, itemIndex);
-}
-
-/**
- * The same for one item of one node run of one execution, wherever it runs: n8n 1.x's queue
- * re-runs a stalled execution from the start under the same execution ID, and then TAMS hands
- * back the job it already made instead of a second one.
- */
-function derivedRequestId(fn: IExecuteFunctions, itemIndex: number): string {
-	const runIndex = fn.getWorkflowDataProxy(itemIndex).$thisRunIndex;
-	const node = fn.getNode();
-	const key = [fn.getInstanceId(), fn.getWorkflow().id, fn.getExecutionId(), node.id ?? node.name, runIndex, itemIndex].join('\n');
-	const hex = createHash('sha256').update(key).digest('hex');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+	return optionalString(fn, 'options.requestId', itemIndex, 'Request ID') ?? itemKey(fn, itemIndex);
 }
 
 /**

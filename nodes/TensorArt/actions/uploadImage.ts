@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { linkHost } from '../../shared/linkPolicy';
 import type { JobOperation } from '../../shared/operations';
 import { checkedParameter, imageBinary, requiredString } from '../../shared/parameters';
 import { UPLOAD_IMAGE } from './operationNames';
@@ -51,7 +52,7 @@ export const uploadImage: JobOperation = async ({ fn, client, transfers }, itemI
 	);
 	const slot = slotSchema.safeParse(reply);
 	if (!slot.success) {
-		throw new NodeApiError(fn.getNode(), { reply: JSON.stringify(reply ?? null).slice(0, 300) }, {
+		throw new NodeApiError(fn.getNode(), { reply: JSON.stringify(quotableSlot(reply) ?? null).slice(0, 300) }, {
 			message: 'Tensor.Art answered the upload request without a resourceId and putUrl',
 			itemIndex,
 		});
@@ -70,3 +71,13 @@ export const uploadImage: JobOperation = async ({ fn, client, transfers }, itemI
 		json: { resourceId, fileName: binary.fileName ?? null, mimeType: binary.mimeType, fileSize },
 	};
 };
+
+/** A slot reply as an error may quote it: links cut to their host and header values hidden, as either may sign an upload. */
+function quotableSlot(value: unknown, inHeaders = false): unknown {
+	if (Array.isArray(value)) return value.map((entry) => quotableSlot(entry, inHeaders));
+	if (typeof value === 'object' && value !== null) {
+		return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, quotableSlot(entry, inHeaders || key.toLowerCase() === 'headers')]));
+	}
+	if (inHeaders) return '[hidden]';
+	return typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim()) ? `[a link to ${linkHost(value.trim())}]` : value;
+}
