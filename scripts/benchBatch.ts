@@ -1,6 +1,6 @@
 /**
  * Bench row 7, LLM Batch: 10,000 items as one OpenAI batch against the simulator. The peak growth
- * of the whole process's RSS over Create Batch and Get Batch Results, the requests Create Batch
+ * of the whole process's RSS (simulator included) over Create Batch and one Get Batch Results, the requests Create Batch
  * sent, and the time Get Batch Results takes to output the last of the 10,000 results of the done
  * batch, against reading the same results file with a bare stream (fetch, split, JSON.parse) in
  * the same run. `npm run bench:batch` runs this row alone.
@@ -45,6 +45,8 @@ export async function batchRow(): Promise<BatchFigures> {
 			for (let round = 0; round < 3; round++) {
 				bare.push(await bareRead(sim.server.url, jobId, apiKey));
 				ours.push(await resultsRead(sim.credentials, jobId));
+				// The memory figure is of one create and one read of the results; the rounds after it are for the time.
+				clearInterval(sampler);
 			}
 			const [bareMs, resultsMs] = [Math.min(...bare), Math.min(...ours)];
 			return { requests, bareMs, resultsMs };
