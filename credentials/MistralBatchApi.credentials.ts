@@ -1,5 +1,6 @@
 import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { keyAndBaseUrl, listOneBatch } from '../nodes/LlmBatch/batchCredential';
 import { authorizationHeader } from '../nodes/shared/authorization';
 
 /**
@@ -12,35 +13,13 @@ export class MistralBatchApi implements ICredentialType {
 
 	displayName = 'Mistral Batch API';
 
-	documentationUrl = 'https://github.com/n8n-nodes-async-jobs/n8n-nodes-async-jobs/blob/main/docs/llm-batch.md#mistral';
+	documentationUrl = 'https://github.com/n8n-nodes-async-jobs/n8n-nodes-async-jobs/blob/main/docs/llm-batch.md#credentials';
 
 	icon = { light: 'file:../nodes/LlmBatch/llmBatch.svg', dark: 'file:../nodes/LlmBatch/llmBatch.dark.svg' } as const;
 
-	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.mistral.ai',
-			description: 'Change only to reach the API through a proxy',
-		},
-	];
+	properties: INodeProperties[] = keyAndBaseUrl('https://api.mistral.ai');
 
 	authenticate: IAuthenticate = authorizationHeader((credentials) => `Bearer ${String(credentials.apiKey)}`);
 
-	// Listing one batch costs nothing and needs an accepted key.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/v1/batch/jobs?page_size=1',
-		},
-	};
+	test: ICredentialTestRequest = listOneBatch('/v1/batch/jobs?page_size=1');
 }

@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { runWorkflow } from './harness/engine';
+import { runWorkflow, testCredential } from './harness/engine';
 import { chainWorkflow, singleNodeWorkflow } from './harness/workflows';
 import type { ProviderSimulators } from './simulator';
 import { startSimulators } from './simulator';
@@ -222,4 +222,9 @@ test('Get Batch Results of a batch still running says to wait first', async () =
 	const created = await runWorkflow(singleNodeWorkflow('llmBatch', createParameters('openAi', 'gpt-4o-mini')), { credentials: sim.credentials, input: rows(2) });
 	const result = await runWorkflow(singleNodeWorkflow('llmBatch', { vendor: 'openAi', operation: 'getBatchResults' }), { credentials: sim.credentials, input: [{ jobId: created.outputs.Job[0].json.jobId }] });
 	expect(result.error?.message).toMatch(/is still "(validating|in_progress)": its results are not ready/);
+});
+
+test.each(['openAiBatchApi', 'anthropicBatchApi', 'mistralBatchApi'])('%s: the credential test lists one batch; a wrong key fails it', async (type) => {
+	expect(await testCredential(type, sim.credentials[type])).toMatchObject({ status: 'OK' });
+	expect(await testCredential(type, { ...sim.credentials[type], apiKey: 'wrong-key' })).toMatchObject({ status: 'Error' });
 });
