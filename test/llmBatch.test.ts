@@ -228,3 +228,28 @@ test.each(['openAiBatchApi', 'anthropicBatchApi', 'mistralBatchApi'])('%s: the c
 	expect(await testCredential(type, sim.credentials[type])).toMatchObject({ status: 'OK' });
 	expect(await testCredential(type, { ...sim.credentials[type], apiKey: 'wrong-key' })).toMatchObject({ status: 'Error' });
 });
+
+test('10,000 items: one batch, three requests to create it, 10,000 results in the items\' order', async () => {
+	sim.openAiBatch.book.validateMs = 0;
+	sim.openAiBatch.book.runMs = 0;
+	const result = await runWorkflow(
+		chainWorkflow([
+			{ name: 'Create', nodeType: 'llmBatch', parameters: createParameters('openAi', 'gpt-4o-mini') },
+			{ name: 'Results', nodeType: 'llmBatch', parameters: { vendor: 'openAi', operation: 'getBatchResults' } },
+		]),
+		{ credentials: sim.credentials, input: rows(10_000) },
+	);
+	expect(result.error).toBeUndefined();
+	expect(requestsTo('/openai').map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+		'GET /v1/batches',
+		'POST /v1/files',
+		'POST /v1/batches',
+		expect.stringMatching(/^GET \/v1\/batches\/batch_/),
+		expect.stringMatching(/^GET \/v1\/files\/file-\d+\/content$/),
+	]);
+	// The upload went out in chunks, its size unknown beforehand: made while it was sent.
+	expect(requestsTo('/openai')[1].headers['transfer-encoding']).toBe('chunked');
+	const items = result.outputs.Results;
+	expect(items).toHaveLength(10_000);
+	expect(items.every((item, index) => item.json.itemIndex === index && item.json.text === `Answer to: review ${index}`)).toBe(true);
+}, 120_000);
