@@ -11,6 +11,8 @@
  *   6. Tensor.Art jobs of 60 s waited for by callback, against by polling, in a real n8n 2.x
  *      server (n8n's resume URLs live there, not in n8n-core): test/e2e/callback-bench.mjs,
  *      run when `npm run e2e:install` has installed n8n.
+ *   7. LLM Batch: 10,000 items as one batch, its memory, requests and results read (scripts/benchBatch.ts);
+ *      `npm run bench:batch` (`--batch`) runs this row alone.
  * Rows 1–3 run again with the HTTP Async Job node, set up as a user would for the Replicate-like
  * API (rows 1H, 2H) and for TAMS (row 3H).
  * `npm run bench -- --json` ends with one line of JSON holding the same figures.
@@ -31,6 +33,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { batchReport, batchRow } from './benchBatch';
 import { HTTP_WAIT_DEFAULTS } from '../nodes/HttpAsyncJob/httpAsyncJobProvider';
 import { isFinalStatus } from '../nodes/shared/JobItem';
 import { pixxelProvider } from '../nodes/Pixxel/pixxelProvider';
@@ -564,7 +567,16 @@ async function main() {
 	if (process.argv.includes('--http-preset')) return await presetRows();
 	const json = process.argv.includes('--json');
 	const benchStarted = Date.now();
+	if (process.argv.includes('--batch')) {
+		progress('row 7, LLM Batch (10,000 items)');
+		const { rows: batchRows, json: batchJson } = batchReport(await batchRow());
+		console.log(table([['', 'Measure', 'Ours', 'Baseline (same run)', 'Target'], ...batchRows]));
+		if (json) console.log(JSON.stringify(batchJson));
+		return;
+	}
 	// The memory rows first, in a fresh process, then the wall-time rows, alone on the machine.
+	progress('row 7, LLM Batch (10,000 items)');
+	const row7 = batchReport(await batchRow());
 	progress('row 5, downloads (1 GiB, then 100 × 20 MiB)');
 	const row5Large = await downloadRow(1, 1024 * MIB);
 	const row5Many = await downloadRow(100, 20 * MIB);
@@ -626,6 +638,7 @@ async function main() {
 		['4', 'peak memory (RSS of the whole process)', `${Math.round(row4.peakRssMb)} MB`, '', ''],
 		['5', 'Download Outputs, one 1 GiB file: peak RSS growth', `${Math.round(row5Large.growthMb)} MB`, `the file: 1024 MiB (${row5Large.mibPerSecond.toFixed(0)} MiB/s)`, '≤ 64 MB'],
 		['5', 'Download Outputs, 100 items × 20 MiB: peak RSS growth', `${Math.round(row5Many.growthMb)} MB`, `the files: 2000 MiB (${row5Many.mibPerSecond.toFixed(0)} MiB/s)`, '≤ 256 MB'],
+		...row7.rows,
 		typeof row6 === 'string'
 			? ['6', 'Tensor.Art jobs of 60 s by callback: status requests per job', row6, '', '']
 			: [
@@ -670,6 +683,7 @@ async function main() {
 				poll_requests_per_job_60s: typeof row6 === 'string' ? null : row6.poll_requests_per_job,
 				poll_detection_delay_s_60s: typeof row6 === 'string' ? null : row6.poll_detection_delay_s,
 				callbacks_per_job_60s: typeof row6 === 'string' ? null : row6.callbacks_per_job,
+				...row7.json,
 			}),
 		);
 	}

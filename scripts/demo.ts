@@ -94,6 +94,11 @@ function describeStep(workflow: WorkflowJson, node: WorkflowJson['nodes'][number
 }
 
 function jobRow(label: string, { json, ...item }: INodeExecutionData): string[] {
+	// LLM Batch's Get Batch Results: one request of the batch, its row and its answer.
+	if (json.batchId !== undefined) {
+		const answer = json.error ? `error: ${(json.error as IDataObject).message}` : JSON.stringify(json.json ?? json.text);
+		return [label, String(json.provider), shortId(json.batchId), `${json.status} (row ${json.itemIndex})`, '-', answer];
+	}
 	return [
 		label,
 		String(json.provider ?? ''),

@@ -51,32 +51,37 @@ export type JobError = z.infer<typeof jobErrorSchema>;
  * never need to know which provider ran the job. Strict: a field not listed here (and in
  * the README's table) is a mismatch.
  */
-export const normalizedJobSchema = z
-	.object({
-		provider: z.string(),
-		jobId: z.string(),
-		status: z.enum(JOB_STATUSES),
-		done: z.boolean(),
-		providerStatus: z.string(),
-		progress: z.number().min(0).max(100).nullable(),
-		queue: z.object({ position: z.number().nullable(), length: z.number().nullable() }).strict().nullable(),
-		outputs: z.array(jobOutputSchema),
-		error: jobErrorSchema.nullable(),
-		cost: z.number().nullable(),
-		createdAt: z.string().nullable(),
-		updatedAt: z.string().nullable(),
-		finishedAt: z.string().nullable(),
-		estimatedSecondsLeft: z.number().nullable(),
-		/** When to look at this job again, from the same schedule Wait For Job uses; null once done. */
-		nextCheckInSeconds: z.number().nullable(),
-		/** The provider workflow or template the job runs, where the provider has one. */
-		workflowId: z.string().nullable(),
-		raw: z.unknown().optional(),
-	})
-	.strict()
-	.refine((job) => job.done === isFinalStatus(job.status), { message: '"done" must be true exactly when the status is final', path: ['done'] })
-	.refine((job) => !job.done || job.nextCheckInSeconds === null, { message: 'a finished job has no next check', path: ['nextCheckInSeconds'] });
-export type NormalizedJob = z.infer<typeof normalizedJobSchema>;
+const normalizedJobFields = {
+	provider: z.string(),
+	jobId: z.string(),
+	status: z.enum(JOB_STATUSES),
+	done: z.boolean(),
+	providerStatus: z.string(),
+	progress: z.number().min(0).max(100).nullable(),
+	queue: z.object({ position: z.number().nullable(), length: z.number().nullable() }).strict().nullable(),
+	outputs: z.array(jobOutputSchema),
+	error: jobErrorSchema.nullable(),
+	cost: z.number().nullable(),
+	createdAt: z.string().nullable(),
+	updatedAt: z.string().nullable(),
+	finishedAt: z.string().nullable(),
+	estimatedSecondsLeft: z.number().nullable(),
+	/** When to look at this job again, from the same schedule Wait For Job uses; null once done. */
+	nextCheckInSeconds: z.number().nullable(),
+	/** The provider workflow or template the job runs, where the provider has one. */
+	workflowId: z.string().nullable(),
+	raw: z.unknown().optional(),
+	};
+
+/** A job's `done` and `nextCheckInSeconds` agree with its status. */
+function withJobRules<T extends z.ZodTypeAny>(schema: T) {
+	return schema
+		.refine((job: NormalizedJob) => job.done === isFinalStatus(job.status), { message: '"done" must be true exactly when the status is final', path: ['done'] })
+		.refine((job: NormalizedJob) => !job.done || job.nextCheckInSeconds === null, { message: 'a finished job has no next check', path: ['nextCheckInSeconds'] });
+}
+
+export const normalizedJobSchema = withJobRules(z.object(normalizedJobFields).strict());
+export type NormalizedJob = z.infer<z.ZodObject<typeof normalizedJobFields>>;
 
 /*
  * Outputs that are not a job. Every action outputs normalized jobs (List Jobs one per job,
@@ -101,7 +106,38 @@ export const uploadedImageSchema = z
 /** Tensor.Art Get Template: the template as TAMS returns it, whose fields this package does not own. */
 export const templateSchema = z.record(z.string(), z.unknown());
 
+/** LLM Batch Create Batch: the batch as a job, and which of the run's items it holds (a run larger than the vendor's limit makes several). */
+export const createdBatchSchema = withJobRules(
+	z
+		.object({
+			...normalizedJobFields,
+			batch: z
+				.object({ runTag: z.string(), part: z.number(), parts: z.number(), firstItem: z.number(), requestCount: z.number(), foundExisting: z.boolean() })
+				.strict(),
+		})
+		.strict(),
+);
+
+/** LLM Batch Get Batch Results: one item per request of the batch, in the order of the run's items. */
+export const batchResultSchema = z
+	.object({
+		provider: z.string(),
+		batchId: z.string(),
+		/** The request's item in the input of the run that created the batch. */
+		itemIndex: z.number(),
+		customId: z.string().nullable(),
+		status: z.enum(['succeeded', 'errored', 'expired', 'canceled', 'missing']),
+		text: z.string().nullable(),
+		/** The answer parsed, with "JSON Answers" on. */
+		json: z.unknown().optional(),
+		usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }).strict().nullable(),
+		error: z.object({ message: z.string(), code: z.string().optional() }).strict().nullable(),
+	})
+	.strict();
+
 const ACTION_OUTPUT_SCHEMAS: Record<string, z.ZodTypeAny> = {
+	createBatch: createdBatchSchema,
+	getBatchResults: batchResultSchema,
 	checkParams: paramsCheckSchema,
 	uploadImage: uploadedImageSchema,
 	getTemplate: templateSchema,

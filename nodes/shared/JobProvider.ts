@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { JobSnapshot, JobStatus } from './JobItem';
+import type { StreamedForm } from './jsonLines';
 
 /** One call to a provider's API, relative to the base URL in the credential (or a whole URL where the provider has none). */
 export interface ProviderRequest {
@@ -12,6 +13,8 @@ export interface ProviderRequest {
 	body?: IDataObject | IDataObject[];
 	/** Sent as multipart/form-data. */
 	formData?: FormData;
+	/** Sent as multipart/form-data whose file is made while it is sent (a JSON Lines upload of any size). */
+	streamedForm?: StreamedForm;
 	/** Sent as application/x-www-form-urlencoded. */
 	urlencodedForm?: Record<string, string>;
 	/**
@@ -25,6 +28,11 @@ export interface ProviderRequest {
 	 * have reached the server cannot start a second job. Reads (GET) are always replayable.
 	 */
 	replayable?: boolean;
+	/**
+	 * A successful reply's body is handed over unread, as the bytes arrive (an async iterable), to
+	 * be read line by line: a results file. Error replies are read as usual.
+	 */
+	streamReply?: boolean;
 	/** What this request does, in the user's words, for error messages ("create the job"). */
 	purpose: string;
 	/** The node field the user typed this request's whole URL in ("Status URL"), for messages. */

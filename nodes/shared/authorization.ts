@@ -3,13 +3,18 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-wo
 import { baseUrlProblem } from './linkPolicy';
 
 /**
- * The request with its Authorization header set to `value`, the other headers kept. Refused
- * where the key would cross the internet unencrypted, the credential's Test included.
+ * The request with `headers` (that carry a key) added, the other headers kept. Refused where the
+ * key would cross the internet unencrypted, the credential's Test included.
  */
-export function withAuthorization(requestOptions: IHttpRequestOptions, value: string): IHttpRequestOptions {
+export function withKeyHeaders(requestOptions: IHttpRequestOptions, headers: Record<string, string>): IHttpRequestOptions {
 	const problem = baseUrlProblem(requestOptions.baseURL || requestOptions.url);
 	if (problem) throw new Error(`The credential cannot be used: ${problem}`);
-	return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: value } };
+	return { ...requestOptions, headers: { ...requestOptions.headers, ...headers } };
+}
+
+/** The request with its Authorization header set to `value` (see `withKeyHeaders`). */
+export function withAuthorization(requestOptions: IHttpRequestOptions, value: string): IHttpRequestOptions {
+	return withKeyHeaders(requestOptions, { Authorization: value });
 }
 
 /**

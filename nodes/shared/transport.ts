@@ -176,13 +176,21 @@ export class ProviderTransport {
 			options.headers = { ...options.headers, 'Content-Type': 'application/json' };
 		} else if (request.formData !== undefined) {
 			options.body = request.formData;
+		} else if (request.streamedForm !== undefined) {
+			// axios streams a spec-compliant form as it sends it; n8n's option types know only the form-data package's.
+			options.body = request.streamedForm as unknown as FormData;
 		} else if (request.urlencodedForm !== undefined) {
 			options.body = new URLSearchParams(request.urlencodedForm).toString();
 			options.headers = { ...options.headers, 'Content-Type': 'application/x-www-form-urlencoded' };
 		}
+		if (request.streamReply) options.encoding = 'stream';
 		const sent = await this.authenticatedRequest(options);
 		// A reply that quotes a key (an echoed header, a debug field) must not carry it into items or errors.
 		const reply = this.scrub(sent as Reply);
+		if (request.streamReply) {
+			if (reply.statusCode >= 200 && reply.statusCode < 300) return reply;
+			reply.body = this.scrub(await textOf(reply.body as AsyncIterable<Uint8Array>));
+		}
 		if (typeof reply.body !== 'string' || reply.body.trim() === '') return reply;
 		try {
 			return { ...reply, body: parseJsonKeepingDigits(reply.body) };
@@ -217,4 +225,12 @@ export class ProviderTransport {
 		}
 		return baseUrl;
 	}
+}
+
+/** A short streamed reply (an error) as text. */
+async function textOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+	const decoder = new TextDecoder();
+	let text = '';
+	for await (const chunk of chunks) text += decoder.decode(chunk, { stream: true });
+	return text + decoder.decode();
 }

@@ -40,6 +40,7 @@ const LONG_JOB = byFile['pixxel-long-job'];
 const ALL = byFile['all-providers'];
 const HTTP_EXAMPLE = byFile['http-async-job'];
 const PRESETS_EXAMPLE = byFile['http-async-job-presets'];
+const LLM_BATCH = byFile['llm-batch-reviews'];
 const FIVE_APIS_ID = 'e2eHttpFiveApis';
 const PRESETS_ID = 'e2eHttpPresets';
 const SCHEDULED_COPY = headlessCopy(SCHEDULED, { id: 'exTensorArtSchedHL' });
@@ -98,13 +99,14 @@ function items(e, node, { run = 0, output = 0 } = {}) {
 test('the examples refer only to credentials the simulator provides, and the copy differs only in its trigger', () => {
 	assert.deepEqual(
 		examples.map((e) => e.file),
-		['aetherforge-upscale.json', 'all-providers.json', 'http-async-job-presets.json', 'http-async-job.json', 'pixxel-long-job.json', 'tensorart-scheduled-generation.json'],
+		['aetherforge-upscale.json', 'all-providers.json', 'http-async-job-presets.json', 'http-async-job.json', 'llm-batch-reviews.json', 'pixxel-long-job.json', 'tensorart-scheduled-generation.json'],
 	);
-	const creds = exampleCredentials({ tensorArtApi: {}, pixxelApi: {}, aetherForgeApi: {}, httpBearerAuth: {}, httpHeaderAuth: {} });
+	const creds = exampleCredentials({ tensorArtApi: {}, pixxelApi: {}, aetherForgeApi: {}, httpBearerAuth: {}, httpHeaderAuth: {}, openAiBatchApi: {} });
 	assert.deepEqual(creds.map((c) => `${c.id}:${c.type}`).sort(), [
 		'aetherForgeDemo:aetherForgeApi',
 		'falDemo:httpHeaderAuth',
 		'lumaDemo:httpBearerAuth',
+		'openAiBatchDemo:openAiBatchApi',
 		'pixxelDemo:pixxelApi',
 		'replicateDemo:httpBearerAuth',
 		'tensorArtDemo:tensorArtApi',
@@ -209,7 +211,7 @@ async function runExamples(t, v) {
 	// The first Tensor.Art job of this run fails (the copy of the scheduled example runs
 	// first), so its IF routes a failed item; every later job succeeds.
 	sim.tensorArt.jobs.nextScripts.push({ outcome: 'failed', failure: { code: 'E2E_FAILED', reason: 'scripted failure' } });
-	const order = [SCHEDULED_COPY.id, UPSCALE.id, ALL.id, LONG_JOB.id, SCHEDULED_COPY.id, SCHEDULED.id, HTTP_EXAMPLE.id, FIVE_APIS_ID, PRESETS_EXAMPLE.id, PRESETS_ID];
+	const order = [SCHEDULED_COPY.id, UPSCALE.id, ALL.id, LONG_JOB.id, SCHEDULED_COPY.id, SCHEDULED.id, HTTP_EXAMPLE.id, FIVE_APIS_ID, PRESETS_EXAMPLE.id, PRESETS_ID, LLM_BATCH.id];
 	const r = await runN8n({
 		version: v,
 		tarball,
@@ -221,7 +223,7 @@ async function runExamples(t, v) {
 	});
 	t.after(() => rm(r.userFolder, { recursive: true, force: true }));
 	t.diagnostic(`n8n ${r.n8nVersion}: ${Object.entries(r.timings).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
-	const [scheduledFailed, , , , scheduledOk, scheduledOriginal, httpExample, fiveRun, presetsExample, presetsRun] = r.executions;
+	const [scheduledFailed, , , , scheduledOk, scheduledOriginal, httpExample, fiveRun, presetsExample, presetsRun, llmBatchRun] = r.executions;
 	const jobs = (provider) => sim[provider].jobs.jobs;
 
 	await t.test('every item of our nodes in every execution meets the schema of its action (nodes/shared/JobItem.ts)', () => {
@@ -391,5 +393,21 @@ async function runExamples(t, v) {
 			assertSucceeded(item, 'httpAsyncJob', sim, `HTTP ${api}`);
 			assert.ok(jobs(api).has(item.jobId), `HTTP ${api}: the job exists at the simulator`);
 		}
+	});
+
+	await t.test('llm-batch-reviews: rows → one OpenAI batch → the Wait loop → one answer per row, in order, routed on its error', () => {
+		const e = succeeded({ ...r, executions: [llmBatchRun] }, LLM_BATCH.id);
+		const rows = items(e, 'One item per row');
+		const [created] = items(e, 'Create batch');
+		assert.equal(created.provider, 'openAi');
+		assert.deepEqual(created.batch && { parts: created.batch.parts, requestCount: created.batch.requestCount }, { parts: 1, requestCount: rows.length });
+		assert.ok(sim.openAiBatch.book.batches.has(created.jobId), 'the batch exists at the simulator');
+		assert.ok(e.nodes['Wait until the next check']?.length >= 1, 'the batch was waited for with the Wait node');
+		const results = items(e, 'Get batch results');
+		assert.deepEqual(results.map((result) => result.itemIndex), rows.map((_, index) => index));
+		assert.ok(results.every((result) => result.status === 'succeeded' && ['positive', 'negative'].includes(result.json?.sentiment)), JSON.stringify(results[0]));
+		assert.equal(items(e, 'Answered?', { output: 0 }).length, rows.length);
+		assert.deepEqual(items(e, 'Use the label').map((labelled) => labelled.review), rows.map((row) => row.review));
+		assert.equal(e.nodes['Handle the failed request'], undefined, 'no request failed');
 	});
 }

@@ -1,12 +1,15 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { AetherForgeSimulator } from './aetherForge';
+import { AnthropicBatchSimulator } from './anthropicBatch';
 import { AssemblyAiSimulator } from './assemblyAi';
 import { ElevenLabsSimulator } from './elevenlabs';
 import { FalSimulator } from './fal';
 import { GeminiSimulator } from './gemini';
 import { LumaSimulator } from './luma';
+import { MistralBatchSimulator } from './mistralBatch';
 import { OpenAiSimulator } from './openai';
+import { OpenAiBatchSimulator } from './openAiBatch';
 import { PixxelSimulator } from './pixxel';
 import { ReplicateSimulator } from './replicate';
 import { RunPodSimulator } from './runpod';
@@ -34,6 +37,10 @@ export interface ProviderSimulators {
 	 * Credentials that point at this simulator with keys it accepts: by credential type, or by the
 	 * credential id a workflow names where its nodes of one type need different keys.
 	 */
+	/** The language-model batch APIs, for the LLM Batch node. */
+	openAiBatch: OpenAiBatchSimulator;
+	anthropicBatch: AnthropicBatchSimulator;
+	mistralBatch: MistralBatchSimulator;
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	/**
 	 * The real APIs' addresses the simulators stand in for, where a workflow holds them in its
@@ -68,6 +75,9 @@ export async function startSimulators(options: { port?: number; speed?: number; 
 	const gemini = server.register(new GeminiSimulator(server));
 	const runway = server.register(new RunwaySimulator(server));
 	const elevenlabs = server.register(new ElevenLabsSimulator());
+	const openAiBatch = server.register(new OpenAiBatchSimulator());
+	const anthropicBatch = server.register(new AnthropicBatchSimulator(server));
+	const mistralBatch = server.register(new MistralBatchSimulator());
 	await server.start(options.port, options.host);
 	return {
 		server,
@@ -83,6 +93,9 @@ export async function startSimulators(options: { port?: number; speed?: number; 
 		gemini,
 		runway,
 		elevenlabs,
+		openAiBatch,
+		anthropicBatch,
+		mistralBatch,
 		credentials: {
 			// One entry per credential type, pointing at the provider's prefix with a key it accepts.
 			aetherForgeApi: { apiKey: 'af-test-key', baseUrl: server.baseUrl(aetherForge) },
@@ -91,6 +104,9 @@ export async function startSimulators(options: { port?: number; speed?: number; 
 			// n8n's generic credentials, as a user sets them up for the HTTP Async Job node.
 			httpBearerAuth: { token: [...replicate.apiTokens][0] },
 			httpHeaderAuth: { name: 'Authorization', value: `Key ${[...fal.apiKeys][0]}` },
+			openAiBatchApi: { apiKey: [...openAiBatch.apiKeys][0], baseUrl: `${server.baseUrl(openAiBatch)}/v1` },
+			anthropicBatchApi: { apiKey: [...anthropicBatch.apiKeys][0], baseUrl: server.baseUrl(anthropicBatch) },
+			mistralBatchApi: { apiKey: [...mistralBatch.apiKeys][0], baseUrl: server.baseUrl(mistralBatch) },
 			// The presets example's Luma node: Bearer Auth like Replicate's, with Luma's key.
 			lumaDemo: { token: [...luma.apiKeys][0] },
 		},
