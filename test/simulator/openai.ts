@@ -40,7 +40,7 @@ const openAiError = (status: number, message: string, type: string, code: string
 const unixSeconds = (ms: number) => Math.floor(ms / 1000);
 
 export class OpenAiSimulator implements ProviderSimulator {
-	readonly prefix = '/openai';
+	readonly prefix = '/openai-videos';
 
 	readonly jobs = new JobBook<OpenAiVideoExtra>();
 

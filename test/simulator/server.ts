@@ -154,6 +154,8 @@ export class SimulatorServer {
 	}
 
 	register<T extends ProviderSimulator>(provider: T): T {
+		// Requests are routed by prefix: two providers under one would answer for each other.
+		if (this.providers.some(({ prefix }) => prefix === provider.prefix)) throw new Error(`Two simulators under the prefix ${provider.prefix}`);
 		this.providers.push(provider);
 		return provider;
 	}
