@@ -346,15 +346,17 @@ async function editorTest(t, version) {
 			}, 'the icon shows beside every action', 15_000).catch(() => {});
 			assert.equal(withIcon, node.actions.length, 'the icon shows beside every action');
 			t.diagnostic(`${node.displayName} (${foundIn[node.displayName]}): ${listed.join(', ')}`);
-			// "Create a job" puts the node on the canvas with that operation.
-			await itemNamed('Create a job').first().click();
+			// Its create action ("Create a job", "Create a batch") puts the node on the canvas with that operation.
+			const createAction = node.actions.find((action) => /^Create a /.test(action));
+			assert.ok(createAction, `${node.displayName} has a create action`);
+			await itemNamed(createAction).first().click();
 			await backToCanvas();
 			const onCanvas = page.locator('[data-test-id=canvas-node]').filter({ has: page.locator(`img[src$="${node.iconPath}"]`) });
 			await assertEventually(async () => (await onCanvas.count()) >= 1, `${node.displayName} is on the canvas`);
 			const last = onCanvas.last();
 			await assertIcon(last, node.iconPath, 'the icon shows on the canvas');
 			// n8n names it after the node, or after the action for a node with resources.
-			assert.match(await last.innerText(), new RegExp(`^\\s*(${escapeRe(node.displayName)}|Create a job)\\d*\\s*$`, 'm'), 'named after the node or the action');
+			assert.match(await last.innerText(), new RegExp(`^\\s*(${escapeRe(node.displayName)}|${escapeRe(createAction)})\\d*\\s*$`, 'm'), 'named after the node or the action');
 		});
 	}
 
@@ -362,7 +364,7 @@ async function editorTest(t, version) {
 	await t.test('the canvas names each action in words, and the details show the labels a person reads', { skip: version !== '2' && 'checked on 2.x' }, async () => {
 		await backToCanvas();
 		await tidyUp();
-		const subtitles = { 'Tensor.Art': 'Create: Job', 'Pixxel Aurora': 'Create Job', 'AetherForge AI': 'Generate Image', 'HTTP Async Job': 'Create Job' };
+		const subtitles = { 'Tensor.Art': 'Create: Job', 'Pixxel Aurora': 'Create Job', 'AetherForge AI': 'Generate Image', 'HTTP Async Job': 'Create Job', 'LLM Batch': 'OpenAI: Create Batch' };
 		const lastOnCanvas = (node) => page.locator('[data-test-id=canvas-node]').filter({ has: page.locator(`img[src$="${node.iconPath}"]`) }).last();
 		for (const node of actionNodes) {
 			const lines = async () => (await lastOnCanvas(node).innerText()).split('\n').map((line) => line.trim());

@@ -216,7 +216,8 @@ async function main(argv) {
   Sign in with  ${editor.owner.email}  /  ${editor.owner.password}
 
   Community package: ${PACKAGE_NAME}. In the nodes panel (+), search "Tensor.Art", "Pixxel",
-  "AetherForge" or "HTTP Async Job" (the generic node; also listed under Core, beside HTTP Request).
+  "AetherForge", "HTTP Async Job" (the generic node; also listed under Core, beside HTTP Request)
+  or "LLM Batch" (a run's items as one language-model batch).
   Credentials, pointing at the provider simulator on ${editor.simulatorUrl}:
     ${editor.credentials.join(', ')}
   Example workflows (Overview):
