@@ -34,6 +34,8 @@ export function apiSettings(fn: IExecuteFunctions): ApiSettings {
 	};
 }
 
+const STATUS_OWN_FIELDS = new Set(['url', 'path', 'words', 'outputUrl']);
+
 const STATUS_LISTS: Array<[string, JobStatus]> = [
 	['succeededWords', 'succeeded'],
 	['failedWords', 'failed'],
@@ -70,10 +72,11 @@ function presetParameters(fn: IExecuteFunctions, preset: ApiPreset): Record<stri
 		statusUrlPath: () => create.statusUrlPath ?? '',
 		statusUrl: (itemIndex) => address(status.url, itemIndex),
 		statusPath: () => status.path,
-		replyFields: (itemIndex) => {
-			const { url, path, words, outputUrl, ...replyFields } = status;
-			return { ...replyFields, outputUrl: address(outputUrl, itemIndex) };
-		},
+		// The status entries the Reply Fields collection holds; the address, path and words have fields of their own.
+		replyFields: (itemIndex) => ({
+			...Object.fromEntries(Object.entries(status).filter(([key]) => !STATUS_OWN_FIELDS.has(key))),
+			outputUrl: address(status.outputUrl, itemIndex),
+		}),
 		resultRequest: (itemIndex) => ({ resultUrl: address(result?.url, itemIndex), resultUrlPath: result?.urlPath ?? '' }),
 		cancelMethod: () => cancel?.method,
 		cancelUrl: (itemIndex) => address(cancel?.url, itemIndex),

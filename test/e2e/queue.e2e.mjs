@@ -120,7 +120,7 @@ function resultShape(e, trigger) {
 		shape[name] = runs.at(-1).outputs.map((items) =>
 			items.map(({ json, binary }) => ({
 				// A job not done yet may be queued or running, depending on timing.
-				...('provider' in json ? { provider: json.provider, status: json.done ? json.status : 'not done', done: json.done, outputs: json.outputs.map((o) => o.kind), error: json.error?.message ?? null } : { keys: Object.keys(json).sort() }),
+				...('provider' in json && Array.isArray(json.outputs) ? { provider: json.provider, status: json.done ? json.status : 'not done', done: json.done, outputs: json.outputs.map((o) => o.kind), error: json.error?.message ?? null } : { keys: Object.keys(json).sort() }),
 				binary: Object.fromEntries(Object.entries(binary ?? {}).map(([k, b]) => [k, `${b.mimeType} .${b.fileExtension}`])),
 			})),
 		);
