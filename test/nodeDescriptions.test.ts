@@ -41,6 +41,8 @@ describe('canvas subtitles name the action as the editor does', () => {
 		['aetherForge', { operation: '__CUSTOM_API_CALL__' }, 'Custom API Call'],
 		['httpAsyncJob', { operation: 'createJob' }, 'Create Job'],
 		['httpAsyncJob', { operation: 'waitForJob' }, 'Wait For Job'],
+		['llmBatch', { vendor: 'openAi', operation: 'createBatch' }, 'OpenAI: Create Batch'],
+		['llmBatch', { vendor: 'anthropic', operation: 'getBatchResults' }, 'Anthropic: Get Batch Results'],
 	])('%s %j: "%s"', (nodeType, parameters, expected) => {
 		expect(subtitleOf(nodeType, parameters)).toBe(expected);
 	});

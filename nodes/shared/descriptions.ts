@@ -28,7 +28,8 @@ export const customApiCallOption = {
  */
 export function labelOf(labels: Record<string, string>, parameter = 'operation'): string {
 	const all = { ...labels, [CUSTOM_API_CALL]: customApiCallOption.name };
-	return `${JSON.stringify(all)}[$parameter["${parameter}"]] || $parameter["${parameter}"]`;
+	// In parentheses, so a subtitle can join two labels with + (the || would otherwise take the rest).
+	return `(${JSON.stringify(all)}[$parameter["${parameter}"]] || $parameter["${parameter}"])`;
 }
 
 /** What every job action gives back, for the descriptions an AI agent reads. */
