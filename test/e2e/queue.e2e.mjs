@@ -110,7 +110,8 @@ const CALLBACK_POLL_WF = callbackWorkflow('qCallbackPoll1', { waitMode: 'poll' }
 /** When a simulated job ends, on the simulator's clock (the simulator is compiled by startSimulator). */
 const finishedAt = (job) => createRequire(import.meta.url)(path.join(ROOT, '.build', 'test', 'simulator', 'jobs.js')).finishedAt(job);
 const EXAMPLE_COPIES = examples.map((e) => webhookCopy(e.workflow, `q${e.workflow.id.slice(2, 20)}`));
-const LONG_JOB = EXAMPLE_COPIES.find((w) => w.nodes.some((n) => n.name === 'Wait until the next check'));
+// The Pixxel example of a job of hours (the LLM batch example has a Wait loop too).
+const LONG_JOB = EXAMPLE_COPIES[examples.findIndex((e) => e.file === 'pixxel-long-job.json')];
 
 /** What an execution gives, without ids and times: per node, its last run's items per output. */
 function resultShape(e, trigger) {
