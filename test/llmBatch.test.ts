@@ -202,6 +202,9 @@ test.each([
 	expect(requestsTo(prefix).filter((entry) => entry.method === 'POST')).toHaveLength(2);
 	const other = await runWorkflow(workflow, { credentials: sim.credentials, input: rows(3), executionId: 'execution-2' });
 	expect(other.outputs.Job[0].json.jobId).not.toBe(first.outputs.Job[0].json.jobId);
+	// The same execution ID and node ID in another workflow (a copy of it, or another n8n instance's numbering) is another run.
+	const copy = await runWorkflow({ ...workflow, id: 'aCopyOfTheWorkflow' }, { credentials: sim.credentials, input: rows(3), executionId: 'execution-1' });
+	expect(copy.outputs.Job[0].json.jobId).not.toBe(first.outputs.Job[0].json.jobId);
 });
 
 test('an item whose prompt is empty stops the run before anything is sent, naming the item', async () => {

@@ -239,6 +239,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 }
 
 export interface WorkflowJson {
+	/** n8n's workflow ID (default `test`). */
+	id?: string;
 	name?: string;
 	nodes: INode[];
 	connections: Workflow['connectionsBySourceNode'];
@@ -281,7 +283,7 @@ export interface RunningWorkflow {
 /** An n8n `Workflow` of these nodes, with this package's node types, as the engine runs it. */
 export function createWorkflow(workflowJson: WorkflowJson): Workflow {
 	return new Workflow({
-		id: 'test',
+		id: workflowJson.id ?? 'test',
 		name: workflowJson.name ?? 'test',
 		nodes: workflowJson.nodes.map((node) => withCredentialRefs({ ...node })),
 		connections: workflowJson.connections,

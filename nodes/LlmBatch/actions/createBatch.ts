@@ -28,9 +28,17 @@ export const batchOptionsProperty: INodeProperties = {
 	],
 };
 
-/** The tag of this node's run in this execution: in every custom ID and in the batches' metadata. */
+/**
+ * The tag of this node's run in this execution: in every custom ID and in the batches' metadata.
+ * Execution IDs repeat across n8n instances and node IDs across copies of a workflow, and a node
+ * may run more than once in an execution: the instance, the workflow and the run index keep one
+ * run from taking another's batch for its own.
+ */
 export function runTagOf(fn: IExecuteFunctions): string {
-	return createHash('sha256').update(`${fn.getExecutionId()}\n${fn.getNode().id}`).digest('hex').slice(0, 16);
+	const node = fn.getNode();
+	const runIndex = fn.getWorkflowDataProxy(0).$thisRunIndex;
+	const key = [fn.getInstanceId(), fn.getWorkflow().id, fn.getExecutionId(), node.id ?? node.name, runIndex].join('\n');
+	return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
 /**
