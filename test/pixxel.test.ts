@@ -307,7 +307,8 @@ describe('Get Results', () => {
 			times: Infinity,
 			fault: () => (++asks > 1 ? { kind: 'status', status: 404, body: { error: { code: 'NOT_FOUND', message: 'job not found' } } } : undefined),
 		});
-		const result = await run({ operation: 'getResults', workflow: byId(ndvi().id), jobId: job.id, packageSettings: { pollInterval: 0.1, timeout: 0.5 } });
+		// The second ask ends the wait (404): a Timeout far from it keeps a slow first answer from ending it first.
+		const result = await run({ operation: 'getResults', workflow: byId(ndvi().id), jobId: job.id, packageSettings: { pollInterval: 0.1, timeout: 5 } });
 		expect(asks).toBe(2);
 		expect(result.error?.description).toMatch(/An earlier check of this wait found the job, so Pixxel has removed it since/);
 	});
